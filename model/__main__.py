@@ -1,0 +1,7 @@
+"""`python -m model` is the same as the `bridgeproof` console script."""
+
+import sys
+
+from model.cli import main
+
+sys.exit(main())

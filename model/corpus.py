@@ -1,0 +1,53 @@
+"""The counterexample corpus: curated files under counterexamples/, new finds in an ignored inbox.
+
+Layout: counterexamples/<protocol>/<trust>/<property>/<slug>.itf.json (curated, kept as
+regression tests forever) and counterexamples/_inbox/... (written by the tool). A file is never
+overwritten: a trace equal to a stored one reuses it; a different one gets a new numbered name.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from model import itf
+
+ROOT = Path("counterexamples")
+INBOX = "_inbox"
+
+
+def relative(protocol: str, trust: str, prop: str, slug: str, expect: str) -> Path:
+    suffix = ".fixed.itf.json" if expect == "fixed" else ".itf.json"
+    return Path(protocol) / trust / prop / f"{slug}{suffix}"
+
+
+def _same(path: Path, document: dict[str, Any]) -> bool:
+    try:
+        old = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    keys = ("steps", "params", "bounds", "expect")
+    return all(old.get("#meta", {}).get(k) == document["#meta"].get(k) for k in keys) and old.get(
+        "states"
+    ) == document.get("states")
+
+
+def save(document: dict[str, Any], rel: Path, root: Path = ROOT) -> tuple[Path, bool]:
+    """Store a trace; returns (path, known) where known means an identical curated file exists."""
+    curated = root / rel
+    if curated.exists() and _same(curated, document):
+        return curated, True
+    target = root / INBOX / rel
+    n = 1
+    while target.exists():
+        if _same(target, document):
+            return target, False
+        n += 1
+        target = root / INBOX / rel.with_name(rel.name.replace(".itf.json", f"-{n}.itf.json"))
+    itf.write_new(target, document)
+    return target, False
+
+
+def curated(root: Path = ROOT) -> list[Path]:
+    return sorted(p for p in root.rglob("*.itf.json") if INBOX not in p.parts)

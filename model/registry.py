@@ -1,0 +1,132 @@
+"""Registration of extension points (trust models, protocol families), checked at import time.
+
+A protocol designer adds one file; importing it registers it under a stable snake_case id. The
+checks here fail loudly at import, saying what to do instead, so a half-defined model never
+reaches a verdict.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import types
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from model.errors import BadInput
+
+T = TypeVar("T")
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Registry:
+    """Ids to classes for one kind of extension; `required` names the members each must define."""
+
+    def __init__(self, kind: str, required: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.required = required
+        self._items: dict[str, type] = {}
+
+    def register(self, cls: type[T]) -> type[T]:
+        ident = getattr(cls, "id", None)
+        where = f"{self.kind} {cls.__module__}.{cls.__name__}"
+        if not isinstance(ident, str) or not SNAKE.match(ident):
+            raise TypeError(f"{where}: set a class attribute `id` to a snake_case string, e.g. 'multisig'")
+        if ident in self._items and self._items[ident] is not cls:
+            raise TypeError(f"{where}: id {ident!r} is already taken by {self._items[ident].__module__}; ids are never reused")
+        if not attrs.has(cls):
+            raise TypeError(f"{where}: decorate it with @attrs.frozen so its parameters are typed and immutable")
+        if getattr(cls.__setattr__, "__name__", "") != "_frozen_setattrs":
+            raise TypeError(f"{where}: use @attrs.frozen (not @attrs.define) so parameters cannot change")
+        for member in self.required:
+            if not hasattr(cls, member):
+                raise TypeError(f"{where}: define `{member}` (see model/trust/base.py for the contract)")
+        doc = (cls.__module__ and importlib.import_module(cls.__module__).__doc__) or ""
+        if not doc.strip():
+            raise TypeError(
+                f"{where}: give the module a docstring: line 1 the mechanism, then the trust "
+                "assumption, the adversary's powers and a source for real parameters"
+            )
+        self._items[ident] = cls
+        return cls
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(sorted(self._items))
+
+    def get(self, ident: str, where: str, field: str) -> type:
+        if ident not in self._items:
+            known = ", ".join(self.ids())
+            raise BadInput(where, field, f"unknown {self.kind} {ident!r} (known: {known})")
+        return self._items[ident]
+
+    def build(self, ident: str, params: Mapping[str, Any], where: str, field: str) -> Any:
+        """Typed parameters from loose input (CLI strings or TOML values), with field-named errors."""
+        cls = self.get(ident, where, field)
+        fields = {a.name: a for a in attrs.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for name, raw in params.items():
+            if name not in fields:
+                known = ", ".join(fields) or "none"
+                raise BadInput(where, f"{field}.{name}", f"unknown parameter for {ident} (known: {known})")
+            kwargs[name] = _coerce(raw, fields[name], where, f"{field}.{name}")
+        missing = [n for n, a in fields.items() if a.default is attrs.NOTHING and n not in kwargs]
+        if missing:
+            raise BadInput(where, f"{field}.{missing[0]}", f"missing parameter for {ident}")
+        try:
+            return cls(**kwargs)
+        except ValueError as e:
+            name = getattr(e, "field", None) or _field_from_message(str(e), fields)
+            raise BadInput(where, f"{field}.{name}" if name else field, str(e).split("\n")[0]) from None
+
+
+def _field_from_message(message: str, fields: Mapping[str, Any]) -> str | None:
+    for name in fields:
+        if f"'{name}'" in message or message.startswith(f"{name} "):
+            return name
+    return None
+
+
+def _coerce(raw: Any, attribute: Any, where: str, field: str) -> Any:
+    kind = attribute.type
+    if kind in (int, "int"):
+        if isinstance(raw, bool):
+            raise BadInput(where, field, f"expected an integer, got {raw!r}")
+        if isinstance(raw, int):
+            return raw
+        if isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
+            return int(raw)
+        raise BadInput(where, field, f"expected an integer, got {raw!r}")
+    if kind in (bool, "bool"):
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in ("true", "false", "1", "0"):
+            return raw.lower() in ("true", "1")
+        raise BadInput(where, field, f"expected true or false, got {raw!r}")
+    return raw
+
+
+def in_range(low: int, high: int | None = None) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator whose error names the field and the allowed range."""
+
+    def check(_instance: Any, attribute: Any, value: Any) -> None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            err = ValueError(f"{attribute.name} must be an integer, got {value!r}")
+        elif value < low or (high is not None and value > high):
+            span = f">= {low}" if high is None else f"in {low}..{high}"
+            err = ValueError(f"{attribute.name} must be {span}, got {value}")
+        else:
+            return
+        err.field = attribute.name  # type: ignore[attr-defined]
+        raise err
+
+    return check
+
+
+def load_package(package: types.ModuleType) -> None:
+    """Import every module of a package, so that dropping in a file is enough to register it."""
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_") and info.name != "base":
+            importlib.import_module(f"{package.__name__}.{info.name}")

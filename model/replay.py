@@ -1,0 +1,110 @@
+"""The deterministic replay driver: a counterexample file, step by step, on the reference implementation.
+
+As Modelator's @itf/@step driver does, and not through Hypothesis' example database: a saved
+counterexample is our own file, replayed on purpose. A trace that does not reproduce is reported
+as a disagreement between the model and the reference, never as an attack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from model.errors import BadInput
+from model.reference import Revert, World
+from model.trust import TRUST_MODELS
+from properties import PROPERTIES
+from properties.view import CONCRETE, concrete_view
+
+
+@attrs.frozen
+class Replay:
+    """What happened: how many steps ran, where the reference refused, the first state mismatch."""
+
+    expect: str
+    steps: int
+    executed: int
+    refused_at: int | None
+    refused_why: str
+    mismatch: str | None
+    holds_at_end: bool
+    recorded_refused_at: int | None
+
+    @property
+    def ok(self) -> bool:
+        if self.mismatch is not None:
+            return False
+        if self.expect == "violation":
+            return self.refused_at is None and not self.holds_at_end
+        if self.refused_at is not None:
+            return self.refused_at == self.recorded_refused_at
+        return self.holds_at_end and self.recorded_refused_at is None
+
+    def summary(self) -> str:
+        if self.mismatch:
+            return f"DISAGREES: {self.mismatch}"
+        if self.expect == "violation":
+            if self.refused_at is not None:
+                return f"NOT REPRODUCED: the reference refused step {self.refused_at} ({self.refused_why})"
+            return "reproduced: property violated at the end" if not self.holds_at_end else "NOT REPRODUCED: property holds"
+        if self.refused_at is not None:
+            return f"fixed: refused at step {self.refused_at} ({self.refused_why})"
+        return "fixed: ran to the end, property holds" if self.holds_at_end else "NOT FIXED: property violated"
+
+
+def world_of(meta: dict[str, Any], where: str) -> World:
+    trust = TRUST_MODELS.build(meta["trust"], meta["params"], where, "#meta.params")
+    bounds = meta["bounds"]
+    return World(meta["protocol"], trust, int(bounds["messages"]), int(bounds["supply"]))
+
+
+def _diff(want: Any, got: Any, path: str = "") -> str | None:
+    if isinstance(want, dict) and isinstance(got, dict):
+        for key in sorted(set(want) | set(got), key=str):
+            if key not in got:
+                return f"{path}.{key}: in the trace, not in the reference"
+            if key not in want:
+                return f"{path}.{key}: in the reference, not in the trace"
+            d = _diff(want[key], got[key], f"{path}.{key}")
+            if d:
+                return d
+        return None
+    return None if want == got and type(want) is type(got) else f"{path}: trace has {want!r}, reference has {got!r}"
+
+
+def replay(document: dict[str, Any], world: World | None = None) -> Replay:
+    """Drive the reference through the file's steps, comparing the observed state after each one."""
+    meta, states, where = document["meta"], document["states"], document["path"]
+    if meta["property"] not in PROPERTIES:
+        raise BadInput(where, "#meta.property", f"unknown property {meta['property']!r}")
+    world = world or world_of(meta, where)
+    mismatch = None
+    first = _diff(states[0], world.observe())
+    if first:
+        mismatch = f"initial state{first}"
+    refused_at, why, executed = None, "", 0
+    for i, step in enumerate(meta["steps"]):
+        try:
+            world.apply(step["action"], dict(step["args"]))
+        except Revert as e:
+            refused_at, why = i + 1, str(e)
+            break
+        executed += 1
+        if mismatch is None and i + 1 < len(states):
+            d = _diff(states[i + 1], world.observe())
+            if d:
+                mismatch = f"after step {i + 1} ({step['action']}){d}"
+    bounds = meta["bounds"]
+    view = concrete_view(world.observe(), int(bounds["messages"]), int(bounds["supply"]))
+    holds = bool(PROPERTIES[meta["property"]].holds(view, CONCRETE))
+    return Replay(
+        expect=meta["expect"],
+        steps=len(meta["steps"]),
+        executed=executed,
+        refused_at=refused_at,
+        refused_why=why,
+        mismatch=mismatch,
+        holds_at_end=holds,
+        recorded_refused_at=meta.get("refused_at"),
+    )

@@ -1,0 +1,76 @@
+"""A single custodian key signs every message the destination will execute.
+
+Trust assumption: the custodian key is honest (it signs only messages the source really emitted).
+Adversary: with `compromised = 1` it holds the key and signs any message it likes.
+Real parameters: centralised custodial bridges (e.g. the BNB Bridge's single relayer key, or any
+custodial wrapped asset) use one signer; `compromised` is 0 or 1.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+import z3
+
+from model.reference.revert import Revert
+from model.registry import in_range
+from model.symbolic import EvidenceField, SymState
+from model.trust import register
+from model.trust.base import TrustModel
+
+
+@register
+@attrs.frozen
+class Custodian(TrustModel):
+    id: ClassVar[str] = "custodian"
+    evidence: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("signed", "bool", False),)
+
+    compromised: int = attrs.field(default=0, validator=in_range(0, 1))
+
+    # --- symbolic half -------------------------------------------------------------------------
+    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+        return {"signed": True}
+
+    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+        return {"signed": self.compromised == 1}
+
+    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+        return s.ev("signed", i) == True  # noqa: E712  (a Z3 equation, not a Python comparison)
+
+    def assumptions(self) -> dict[str, bool]:
+        return {"custodian_honest": self.compromised == 0}
+
+    # --- concrete half -------------------------------------------------------------------------
+    def verifier(self) -> CustodianKey:
+        return CustodianKey(compromised=bool(self.compromised))
+
+
+class CustodianKey:
+    """The one key: it signs digests; the destination checks a signature over the exact digest."""
+
+    def __init__(self, compromised: bool) -> None:
+        self.compromised = compromised
+        self.signatures: set[bytes] = set()
+        self.digest_of: dict[int, bytes] = {}
+
+    def attest(self, msg_id: int, digest: bytes, now: int) -> None:
+        self.digest_of[msg_id] = digest
+        self.signatures.add(digest)
+
+    def forge(self, msg_id: int, digest: bytes, now: int) -> None:
+        self.digest_of[msg_id] = digest
+        if self.compromised:
+            self.signatures.add(digest)
+
+    def accepts(self, msg_id: int, digest: bytes, now: int) -> bool:
+        return digest in self.signatures
+
+    def evidence(self, msg_id: int) -> dict[str, int | bool]:
+        return {"signed": self.digest_of.get(msg_id) in self.signatures}
+
+    def challenge(self, msg_id: int, now: int) -> None:
+        raise Revert("custodian: there is no challenge")
+
+    def check_wait(self, now: int, seconds: int, open_frauds: list[int]) -> None:
+        return None

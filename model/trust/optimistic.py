@@ -1,0 +1,139 @@
+"""A claim becomes executable `window` seconds after it is posted, unless a watcher challenges it.
+
+Trust assumption: at least one honest, live watcher (`watchers >= 1`) whose challenge lands inside
+the window: the adversary can hold it back by at most `delay` seconds, so safety needs
+`delay < window`.
+Adversary: posts any claim (no key needed), and delays or censors watchers up to `delay` seconds.
+Real parameters: Nomad 30 min optimistic window (docs.nomad.xyz, "Optimistic verification");
+NEAR Rainbow Bridge 4 h challenge period, the 2022 fake block was challenged in about 31 s
+(Aurora post-mortem, 2022-08); OP Stack 7 d proof maturity (604800 s, OptimismPortal2).
+Time is in seconds; `wait` moves the clock by any amount in one step.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+import z3
+
+from model.reference.revert import Revert
+from model.registry import in_range
+from model.symbolic import Case, EvidenceField, StepArgs, SymState
+from model.trust import register
+from model.trust.base import Fraudulent, TrustModel
+
+
+@register
+@attrs.frozen
+class Optimistic(TrustModel):
+    id: ClassVar[str] = "optimistic"
+    evidence: ClassVar[tuple[EvidenceField, ...]] = (
+        EvidenceField("posted_at", "int", 0),
+        EvidenceField("challenged", "bool", False),
+    )
+    concrete_actions: ClassVar[tuple[str, ...]] = ("challenge", "wait")
+    timed: ClassVar[bool] = True
+
+    window: int = attrs.field(validator=in_range(1))
+    watchers: int = attrs.field(default=1, validator=in_range(0))
+    delay: int = attrs.field(default=0, validator=in_range(0))
+
+    # --- symbolic half -------------------------------------------------------------------------
+    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+        return {"posted_at": s["now"], "challenged": False}
+
+    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+        return {"posted_at": s["now"], "challenged": False}
+
+    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+        return z3.And(z3.Not(s.ev("challenged", i)), s["now"] >= s.ev("posted_at", i) + self.window)
+
+    def _open_fraud(self, s: SymState, i: int, fraudulent: Fraudulent) -> z3.BoolRef:
+        return z3.And(
+            s.slot("claimed", i),
+            fraudulent(s, i),
+            z3.Not(s.ev("challenged", i)),
+            s.slot("executions", i) == 0,
+            s["now"] < s.ev("posted_at", i) + self.window,
+        )
+
+    def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
+        out = []
+        if self.watchers >= 1:
+            for i in range(s.messages):
+                out.append(
+                    Case(
+                        "challenge",
+                        self._open_fraud(s, i, fraudulent),
+                        {f"ev_challenged[{i}]": True},
+                        {"id": i},
+                    )
+                )
+        deadline = [
+            z3.Implies(self._open_fraud(s, i, fraudulent), s["now"] + a.seconds <= s.ev("posted_at", i) + self.delay)
+            for i in range(s.messages)
+        ]
+        guard = z3.And(a.seconds >= 1, *(deadline if self.watchers >= 1 else []))
+        out.append(Case("wait", guard, {"now": s["now"] + a.seconds}, {"seconds": a.seconds}))
+        return out
+
+    def assumptions(self) -> dict[str, bool]:
+        return {"live_watcher": self.watchers >= 1, "delay_lt_window": self.delay < self.window}
+
+    # --- concrete half -------------------------------------------------------------------------
+    def verifier(self) -> FraudWindow:
+        return FraudWindow(window=self.window, watchers=self.watchers, delay=self.delay)
+
+
+class FraudWindow:
+    """Posted claims with their time; a challenge inside the window voids a claim for good."""
+
+    def __init__(self, window: int, watchers: int, delay: int) -> None:
+        self.window = window
+        self.watchers = watchers
+        self.delay = delay
+        self.posted: dict[int, tuple[bytes, int]] = {}
+        self.challenged: set[int] = set()
+
+    def _post(self, msg_id: int, digest: bytes, now: int) -> None:
+        if msg_id in self.posted:
+            raise Revert("optimistic: a claim for this id is already posted")
+        self.posted[msg_id] = (digest, now)
+
+    def attest(self, msg_id: int, digest: bytes, now: int) -> None:
+        self._post(msg_id, digest, now)
+
+    def forge(self, msg_id: int, digest: bytes, now: int) -> None:
+        self._post(msg_id, digest, now)
+
+    def accepts(self, msg_id: int, digest: bytes, now: int) -> bool:
+        if msg_id not in self.posted or msg_id in self.challenged:
+            return False
+        posted_digest, posted_at = self.posted[msg_id]
+        return posted_digest == digest and now - posted_at >= self.window
+
+    def evidence(self, msg_id: int) -> dict[str, int | bool]:
+        return {"posted_at": self.posted[msg_id][1], "challenged": msg_id in self.challenged}
+
+    def challenge(self, msg_id: int, now: int) -> None:
+        if self.watchers < 1:
+            raise Revert("optimistic: no live watcher")
+        if msg_id not in self.posted:
+            raise Revert("optimistic: nothing posted under this id")
+        if msg_id in self.challenged:
+            raise Revert("optimistic: already challenged")
+        if now - self.posted[msg_id][1] >= self.window:
+            raise Revert("optimistic: the challenge window has closed")
+        self.challenged.add(msg_id)
+
+    def check_wait(self, now: int, seconds: int, open_frauds: list[int]) -> None:
+        if seconds < 1:
+            raise Revert("wait: seconds must be >= 1")
+        if self.watchers < 1:
+            return
+        for msg_id in open_frauds:
+            posted_at = self.posted[msg_id][1]
+            window_open = now < posted_at + self.window
+            if window_open and now + seconds > posted_at + self.delay:
+                raise Revert(f"wait: a live watcher challenges claim {msg_id} by {posted_at + self.delay}")

@@ -1,0 +1,81 @@
+"""The names both semantics share: chains, assets, users, directions, actions and observable vars.
+
+NOTE(shared-vocabulary): this module and SEMANTICS.md are the only meeting point of the Z3 model
+and the reference implementation. Nothing here decides what an action does.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+USERS: tuple[str, ...] = ("alice", "mallory")
+"""User index 0 is the honest user; index 1 is the account the adversary controls."""
+
+DIRS: tuple[str, ...] = ("out", "back")
+"""`out` is home -> remote, `back` is remote -> home; encoded as 0 and 1."""
+
+VARS: tuple[str, ...] = (
+    "balance_home",
+    "balance_remote",
+    "escrow",
+    "supply_home",
+    "supply_remote",
+    "next_id",
+    "now",
+    "sent",
+    "claims",
+)
+"""The ITF `vars`, in order."""
+
+ACTIONS: tuple[str, ...] = ("lock", "attest", "mint", "burn", "unlock", "challenge", "forge", "wait")
+ADVERSARY_ACTIONS: frozenset[str] = frozenset({"forge"})
+
+ACTION_ARGS: dict[str, tuple[str, ...]] = {
+    "lock": ("user", "amount"),
+    "burn": ("user", "amount", "dir"),
+    "attest": ("id",),
+    "forge": ("id", "dir", "user", "amount"),
+    "mint": ("id",),
+    "unlock": ("id",),
+    "challenge": ("id",),
+    "wait": ("seconds",),
+}
+"""Argument names by action. `burn` takes `dir` only under burn_mint."""
+
+VM_KINDS: tuple[str, ...] = ("evm", "svm", "cosmwasm", "move")
+
+
+@attrs.frozen
+class Chain:
+    """A chain as a bridge sees it: what VM runs it, its token decimals, and its finality."""
+
+    name: str
+    vm: str = attrs.field(validator=attrs.validators.in_(VM_KINDS))
+    decimals: int = attrs.field(default=18, validator=attrs.validators.ge(0))
+    finality_seconds: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+
+
+@attrs.frozen
+class Asset:
+    """A canonical asset with its origin chain and its representation on each other chain."""
+
+    symbol: str
+    origin: str
+    representations: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Bounds:
+    """How far the search looks: transitions, message ids, and the initial supply held by alice."""
+
+    depth: int = attrs.field(default=12, validator=attrs.validators.ge(0))
+    messages: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+    supply: int = attrs.field(default=100, validator=attrs.validators.ge(1))
+
+
+def user_index(name: str) -> int:
+    return USERS.index(name)
+
+
+def dir_index(name: str) -> int:
+    return DIRS.index(name)

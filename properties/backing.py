@@ -1,0 +1,25 @@
+"""Authorisation: nothing is minted or unlocked without a real lock or burn behind it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from properties import prop
+from properties.view import Ops, View
+
+
+@prop("safety")
+def no_unbacked_mint(v: View, ops: Ops) -> Any:
+    """Every executed claim matches a message the source chain really emitted, in direction, recipient and amount.
+
+    Depends on the trust model (f < k, an honest custodian, a live and timely watcher).
+    """
+    return ops.and_(
+        *(
+            ops.implies(
+                m.executions >= 1,
+                ops.and_(m.sent, m.claim_dir == m.dir, m.claim_user == m.user, m.claim_amount == m.amount),
+            )
+            for m in v.messages
+        )
+    )
