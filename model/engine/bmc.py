@@ -44,7 +44,7 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
         solver.set("timeout", max(1, int(remaining * 1000)))
         result = solver.check(target(k))
         if result == z3.sat:
-            model = solver.model()
+            model = _minimise(solver, target(k), args, deadline=started + timeout)
             trace = Trace(
                 steps=tuple(system.decode_step(model, a) for a in args),
                 states=tuple(system.decode_state(model, s) for s in states),
@@ -56,3 +56,27 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
             return Finding("unknown", k, time.monotonic() - started, clean_below=k, why=why, seed=seed)
     verdict = "vacuous" if prop.kind == "witness" else "bounded"
     return Finding(verdict, depth, time.monotonic() - started, clean_below=depth + 1, seed=seed)
+
+
+def _minimise(solver: z3.Solver, goal: z3.BoolRef, args: list[StepArgs], deadline: float) -> z3.ModelRef:
+    """Among traces of this (shortest) length, the one with the smallest amounts, then shortest waits.
+
+    Binary search on Σ amount@i, then on Σ seconds@i, each under the bounds already found, so saved
+    traces are small, readable and stable for a given seed. Only ever narrows a sat model.
+    """
+    model = solver.model()
+    fixed: list[z3.BoolRef] = []
+    for name in ("amount", "seconds"):
+        total = z3.Sum(*(getattr(a, name) for a in args)) if args else z3.IntVal(0)
+        lo, hi = 0, model.eval(total, model_completion=True).as_long()
+        while lo < hi and time.monotonic() < deadline:
+            mid = (lo + hi) // 2
+            if solver.check(goal, *fixed, total <= mid) == z3.sat:
+                model = solver.model()
+                hi = model.eval(total, model_completion=True).as_long()
+            else:
+                lo = mid + 1
+        fixed.append(total <= hi)
+    if solver.check(goal, *fixed) == z3.sat:
+        model = solver.model()
+    return model
