@@ -37,6 +37,9 @@ class Result:
     protocol: str = ""
     trust: str = ""
     params: dict[str, Any] = attrs.field(factory=dict)
+    needed: tuple[str, ...] = ()
+    invariant: tuple[tuple[str, str], ...] = ()
+    cti: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -59,6 +62,7 @@ class Result:
             "clean_below": self.clean_below,
             "known": self.known,
             "why": self.why,
+            "needed": list(self.needed),
         }
 
 
@@ -84,8 +88,28 @@ def system_of(sc: Scenario) -> System:
     return System(sc.protocol, sc.trust, sc.bounds)
 
 
-def check(sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True) -> Result:
-    finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+WITNESS = "can_complete_transfer"
+
+
+def check(sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True, prove: bool = False) -> Result:
+    """BMC first (shortest violation, or bounded); then, if asked, an unbounded proof, which only
+    counts if the witness is reachable (a proof about a bridge that cannot move value is vacuous)."""
+    extra: dict[str, Any] = {}
+    if prove and PROPERTIES[prop].kind == "safety":
+        # The induction proof carries its own base case, so it needs no BMC run; only if it fails
+        # does BMC look for the shortest violation (or settle for bounded).
+        extra = _prove(sc, prop)
+        if extra["finding"].verdict in ("proved", "vacuous"):
+            finding = extra.pop("finding")
+        else:
+            cti = extra.get("cti")
+            finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+            finding = attrs.evolve(finding, seconds=finding.seconds + extra["finding"].seconds)
+            if finding.verdict == "bounded":
+                finding = attrs.evolve(finding, why=extra["finding"].why)
+            extra = {"cti": cti}
+    else:
+        finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
     path, known = None, False
     if finding.verdict == "violated" and finding.trace is not None and save:
         document = itf.to_itf(finding.trace, meta(sc, prop, "violation", finding))
@@ -105,7 +129,35 @@ def check(sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True) 
         protocol=sc.protocol.id,
         trust=sc.trust.id,
         params=sc.trust.describe(),
+        **extra,
     )
+
+
+def _prove(sc: Scenario, prop: str) -> dict[str, Any]:
+    from model.engine.induction import prove
+
+    proof = prove(system_of(sc), PROPERTIES[prop], k=1, timeout=sc.timeout, seed=sc.seed)
+    seconds = proof.seconds
+    finding = Finding("bounded", sc.bounds.depth, seconds)
+    if proof.verdict != "proved":
+        cti = None
+        if proof.cti is not None:
+            cti = {"action": proof.cti.action, "args": proof.cti.args, "broken": list(proof.cti.broken)}
+        why = f"bounded only: induction failed ({proof.why or 'counterexample to induction'})"
+        return {"finding": attrs.evolve(finding, seconds=seconds, why=why), "cti": cti}
+    witness = bmc(system_of(sc), PROPERTIES[WITNESS], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+    seconds += witness.seconds
+    if witness.verdict != "witnessed":
+        why = f"{WITNESS} is {witness.verdict} within depth {sc.bounds.depth}: the proof would be vacuous"
+        return {"finding": attrs.evolve(finding, verdict="vacuous", seconds=seconds, why=why)}
+    scope = "for every parameter setting that grants them" if proof.parametric else "for these parameters"
+    because = " and ".join(proof.needed) if proof.needed else "the ledger and replay protection alone"
+    why = f"holds at every depth with {sc.bounds.messages} message ids, because {because} ({scope})"
+    return {
+        "finding": attrs.evolve(finding, verdict="proved", seconds=seconds, why=why),
+        "needed": proof.needed,
+        "invariant": tuple((c.name, c.text) for c in proof.invariant),
+    }
 
 
 def counterfactual(sc: Scenario, prop: str, attack: Trace | list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:

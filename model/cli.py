@@ -62,7 +62,7 @@ def _check(ns: argparse.Namespace) -> int:
         seed=ns.seed,
         timeout=ns.timeout,
     )
-    r = check(sc, prop.name)
+    r = check(sc, prop.name, prove=ns.prove)
     out = {
         "protocol": protocol.id,
         "trust": trust.id,
@@ -72,11 +72,19 @@ def _check(ns: argparse.Namespace) -> int:
         "depth": r.depth,
         "counterexample": r.counterexample,
         "seconds": round(r.seconds, 3),
+        "why": r.why,
     }
+    if r.verdict == "proved":
+        out["needed"] = list(r.needed)
+        out["invariant"] = [{"name": n, "claim": t} for n, t in r.invariant]
     if ns.json:
         print(json.dumps(out))
     else:
         print(_describe(r))
+        if r.verdict == "proved":
+            print("inductive invariant (every conjunct checked per action):")
+            for name, text in r.invariant:
+                print(f"  {name}: {text}")
         if r.counterexample:
             print(itf.show(itf.load(Path(r.counterexample))))
     return 0 if r.ok else 1
@@ -89,16 +97,20 @@ def _describe(r: Result) -> str:
             f"(checked {r.clean_below} depths) -> {r.counterexample}"
         )
     if r.verdict == "bounded":
-        return f"{r.property}: bounded: no violation up to depth {r.depth} (not a proof for every depth)"
+        extra = f"; {r.why}" if r.why else ""
+        return f"{r.property}: bounded: no violation up to depth {r.depth} (not a proof for every depth){extra}"
+    if r.verdict == "proved":
+        return f"{r.property}: proved: {r.why}"
     if r.verdict == "witnessed":
         return f"{r.property}: witnessed: reachable in {r.depth} steps"
     if r.verdict == "vacuous":
-        return f"{r.property}: vacuous: witness unreachable up to depth {r.depth}"
+        return f"{r.property}: vacuous: {r.why or 'witness unreachable up to depth ' + str(r.depth)}"
     return f"{r.property}: unknown at depth {r.depth} ({r.why}); NOT a safety result"
 
 
-def _run_one(job: tuple[Scenario, str]) -> Result:
-    return check(*job)
+def _run_one(job: tuple[Scenario, str, bool]) -> Result:
+    sc, prop, prove = job
+    return check(sc, prop, prove=prove)
 
 
 def _regressions(scenarios: list[Scenario], results: list[Result]) -> dict[tuple[str, str], str]:
@@ -124,7 +136,7 @@ def _regressions(scenarios: list[Scenario], results: list[Result]) -> dict[tuple
 def _verify(ns: argparse.Namespace) -> int:
     paths = [Path(p) for p in ns.paths] or [Path("scenarios")]
     scenarios = discover(paths)
-    jobs = [(sc, prop) for sc in scenarios for prop in sc.expect]
+    jobs = [(sc, prop, not ns.no_prove) for sc in scenarios for prop in sc.expect]
     workers = ns.jobs or os.cpu_count() or 1
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -145,6 +157,9 @@ def _verify(ns: argparse.Namespace) -> int:
         total = sum(r.seconds for r in results)
         bad = [r for r in results if not r.ok]
         print(f"\n{len(results)} checks, {len(bad)} not as expected, {total:.1f} s solver time")
+        for r in results:
+            if r.verdict == "proved":
+                print(f"proved  {r.scenario} {r.property}: {r.why}")
         for r in bad:
             print(f"MISMATCH {r.scenario} {r.property}: expected {r.expected}, got {r.verdict} ({_describe(r)})")
     return 0 if ok else 1
@@ -228,6 +243,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--supply", type=int, default=Bounds().supply)
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--timeout", type=float, default=120.0, help="seconds for the whole check")
+    c.add_argument("--prove", action="store_true", help="after BMC finds nothing, try an unbounded proof")
     c.add_argument("--json", action="store_true")
     c.set_defaults(run=_check)
 
@@ -235,6 +251,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="*")
     v.add_argument("--json", action="store_true")
     v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of cores)")
+    v.add_argument("--no-prove", action="store_true", help="BMC only: report bounded, never proved")
     v.set_defaults(run=_verify)
 
     s = sub.add_parser("show", help="print a counterexample file as a short program")

@@ -45,16 +45,21 @@ class System:
 
     def init(self, s: SymState) -> z3.BoolRef:
         """I(S@0): the layout defaults, with the protocol's initial holdings."""
+        return z3.And(self.initial_state(s), *self.trust.pinned())
+
+    def initial_state(self, s: SymState) -> z3.BoolRef:
+        """I(S@0) without pinning the trust parameters (for parametric proofs)."""
         values = self.layout.defaults() | self.protocol.initial(self.bounds.supply)
         return z3.And(*(s[name] == value for name, value in values.items()))
 
     def cases(self, s: SymState, a: StepArgs) -> list[Case]:
         return self.protocol.cases(s, a, self.trust)
 
-    def trans(self, s: SymState, a: StepArgs, s2: SymState) -> z3.BoolRef:
+    def trans(self, s: SymState, a: StepArgs, s2: SymState, only: frozenset[str] | None = None) -> z3.BoolRef:
         """T(S@i, a@i, S@i+1): exactly one branch c is taken (`case@i == c`); it pins the action and its
-        arguments and satisfies its guard; each field is the If-chain of the branches that update it."""
-        cases = self.cases(s, a)
+        arguments and satisfies its guard; each field is the If-chain of the branches that update it.
+        `only` restricts T to the branches of some actions (induction is checked per action)."""
+        cases = [c for c in self.cases(s, a) if only is None or c.action in only]
         chosen = z3.Int(f"case@{a.step}")
         named = a.named()
         parts = [chosen >= 0, chosen < len(cases)]

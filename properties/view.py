@@ -95,6 +95,8 @@ class View:
     messages: tuple[MessageView, ...]
     supply: int
     """The initial supply (a bound), the conserved quantity in the canonical unit."""
+    next_id: Any = 0
+    now: Any = 0
 
 
 def concrete_view(observed: Mapping[str, Any], messages: int, supply: int) -> View:
@@ -126,6 +128,8 @@ def concrete_view(observed: Mapping[str, Any], messages: int, supply: int) -> Vi
         balance_remote=tuple(observed["balance_remote"][u] for u in USERS),
         messages=tuple(rows),
         supply=supply,
+        next_id=observed["next_id"],
+        now=observed["now"],
     )
 
 
@@ -153,4 +157,6 @@ def symbolic_view(s: Any, supply: int) -> View:
         balance_remote=tuple(s.user("balance_remote", u) for u in range(len(USERS))),
         messages=rows,
         supply=supply,
+        next_id=s["next_id"],
+        now=s["now"],
     )

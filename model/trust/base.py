@@ -8,8 +8,9 @@ windows and deadlines on plain values. Conformance tests compare them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
+import attrs
 import z3
 
 from model.symbolic import Case, EvidenceField, StepArgs, SymState
@@ -51,14 +52,42 @@ class TrustModel:
         """Extra actions (challenge, wait, ...). Most trust models have none."""
         return []
 
-    def assumptions(self) -> dict[str, bool]:
-        """Named trust assumptions and whether these parameters grant them (used to explain proofs)."""
+    def assumptions(self) -> dict[str, z3.BoolRef]:
+        """Named trust assumptions over the parameter terms (e.g. `f_lt_k: f < k`).
+
+        A proof is tried with the parameters left free under these named literals, so the unsat
+        core says which assumptions the property needed.
+        """
         raise NotImplementedError
+
+    def domain(self) -> z3.BoolRef:
+        """What any valid parameter setting satisfies (the validators' ranges, as a formula)."""
+        return z3.BoolVal(True)
+
+    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+        """Strengthening invariants this trust model guarantees about its evidence (for induction)."""
+        return {}
 
     def verifier(self) -> Verifier:
         raise NotImplementedError
 
-    def describe(self) -> dict[str, int | bool]:
-        import attrs
+    # --- parameters as terms -------------------------------------------------------------------
+    def t(self, name: str) -> z3.ExprRef:
+        """The Z3 constant standing for parameter `name` (pinned to its value by `pinned`)."""
+        value = getattr(self, name)
+        key = f"{self.id}.{name}"
+        return z3.Bool(key) if isinstance(value, bool) else z3.Int(key)
 
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in attrs.fields(type(self)) if isinstance(getattr(self, a.name), (int, bool)))
+
+    def pinned(self) -> list[z3.BoolRef]:
+        return [self.t(name) == getattr(self, name) for name in self.param_names()]
+
+    def granted(self) -> dict[str, bool]:
+        """Which named assumptions these concrete parameters satisfy."""
+        subst = [(self.t(n), z3.BoolVal(v) if isinstance(v, bool) else z3.IntVal(v)) for n in self.param_names() for v in [getattr(self, n)]]
+        return {name: z3.is_true(z3.simplify(z3.substitute(f, *subst))) for name, f in self.assumptions().items()}
+
+    def describe(self) -> dict[str, Any]:
         return attrs.asdict(self)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import EvidenceField, SymState
 from model.trust import register
-from model.trust.base import TrustModel
+from model.trust.base import Fraudulent, TrustModel
 
 
 @register
@@ -33,13 +33,26 @@ class Custodian(TrustModel):
         return {"signed": True}
 
     def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"signed": self.compromised == 1}
+        return {"signed": self.t("compromised") == 1}
 
     def accepts(self, s: SymState, i: int) -> z3.BoolRef:
         return s.ev("signed", i) == True  # noqa: E712  (a Z3 equation, not a Python comparison)
 
-    def assumptions(self) -> dict[str, bool]:
-        return {"custodian_honest": self.compromised == 0}
+    def assumptions(self) -> dict[str, z3.BoolRef]:
+        return {"custodian_honest": self.t("compromised") == 0}
+
+    def domain(self) -> z3.BoolRef:
+        c = self.t("compromised")
+        return z3.And(c >= 0, c <= 1)
+
+    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+        return {
+            f"signed[{i}]_only_if_real_or_compromised": z3.Implies(
+                z3.And(s.slot("claimed", i), s.ev("signed", i)),
+                z3.Or(z3.Not(fraudulent(s, i)), self.t("compromised") == 1),
+            )
+            for i in range(s.messages)
+        }
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> CustodianKey:

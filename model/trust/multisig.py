@@ -21,7 +21,7 @@ from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import EvidenceField, SymState
 from model.trust import register
-from model.trust.base import TrustModel
+from model.trust.base import Fraudulent, TrustModel
 
 
 def _check_counts(instance: Multisig) -> None:
@@ -47,16 +47,30 @@ class Multisig(TrustModel):
 
     # --- symbolic half -------------------------------------------------------------------------
     def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"sigs": self.n - self.f}
+        return {"sigs": self.t("n") - self.t("f")}
 
     def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"sigs": self.f}
+        return {"sigs": self.t("f")}
 
     def accepts(self, s: SymState, i: int) -> z3.BoolRef:
-        return s.ev("sigs", i) >= self.k
+        return s.ev("sigs", i) >= self.t("k")
 
-    def assumptions(self) -> dict[str, bool]:
-        return {"f_lt_k": self.f < self.k}
+    def assumptions(self) -> dict[str, z3.BoolRef]:
+        return {"f_lt_k": self.t("f") < self.t("k")}
+
+    def domain(self) -> z3.BoolRef:
+        k, n, f = self.t("k"), self.t("n"), self.t("f")
+        return z3.And(k >= 1, k <= n, f >= 0, f <= n)
+
+    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+        n, f = self.t("n"), self.t("f")
+        return {
+            f"sigs[{i}]_honest_or_stolen": z3.Implies(
+                s.slot("claimed", i),
+                z3.Or(z3.And(s.ev("sigs", i) == n - f, z3.Not(fraudulent(s, i))), s.ev("sigs", i) == f),
+            )
+            for i in range(s.messages)
+        }
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> SignerSet:

@@ -19,7 +19,7 @@ import z3
 
 from model.reference.revert import Revert
 from model.registry import in_range
-from model.symbolic import Case, EvidenceField, StepArgs, SymState
+from model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_key
 from model.trust import register
 from model.trust.base import Fraudulent, TrustModel
 
@@ -47,7 +47,7 @@ class Optimistic(TrustModel):
         return {"posted_at": s["now"], "challenged": False}
 
     def accepts(self, s: SymState, i: int) -> z3.BoolRef:
-        return z3.And(z3.Not(s.ev("challenged", i)), s["now"] >= s.ev("posted_at", i) + self.window)
+        return z3.And(z3.Not(s.ev("challenged", i)), s["now"] >= s.ev("posted_at", i) + self.t("window"))
 
     def _open_fraud(self, s: SymState, i: int, fraudulent: Fraudulent) -> z3.BoolRef:
         return z3.And(
@@ -55,31 +55,56 @@ class Optimistic(TrustModel):
             fraudulent(s, i),
             z3.Not(s.ev("challenged", i)),
             s.slot("executions", i) == 0,
-            s["now"] < s.ev("posted_at", i) + self.window,
+            s["now"] < s.ev("posted_at", i) + self.t("window"),
         )
 
     def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
-        out = []
-        if self.watchers >= 1:
-            for i in range(s.messages):
-                out.append(
-                    Case(
-                        "challenge",
-                        self._open_fraud(s, i, fraudulent),
-                        {f"ev_challenged[{i}]": True},
-                        {"id": i},
-                    )
-                )
-        deadline = [
-            z3.Implies(self._open_fraud(s, i, fraudulent), s["now"] + a.seconds <= s.ev("posted_at", i) + self.delay)
+        live = self.t("watchers") >= 1
+        out = [
+            Case(
+                "challenge",
+                z3.And(live, self._open_fraud(s, i, fraudulent)),
+                {evidence_key("challenged", i): True},
+                {"id": i},
+            )
             for i in range(s.messages)
         ]
-        guard = z3.And(a.seconds >= 1, *(deadline if self.watchers >= 1 else []))
+        deadline = [
+            z3.Implies(
+                z3.And(live, self._open_fraud(s, i, fraudulent)),
+                s["now"] + a.seconds <= s.ev("posted_at", i) + self.t("delay"),
+            )
+            for i in range(s.messages)
+        ]
+        guard = z3.And(a.seconds >= 1, *deadline)
         out.append(Case("wait", guard, {"now": s["now"] + a.seconds}, {"seconds": a.seconds}))
         return out
 
-    def assumptions(self) -> dict[str, bool]:
-        return {"live_watcher": self.watchers >= 1, "delay_lt_window": self.delay < self.window}
+    def assumptions(self) -> dict[str, z3.BoolRef]:
+        return {
+            "live_watcher": self.t("watchers") >= 1,
+            "delay_lt_window": self.t("delay") < self.t("window"),
+        }
+
+    def domain(self) -> z3.BoolRef:
+        return z3.And(self.t("window") >= 1, self.t("watchers") >= 0, self.t("delay") >= 0)
+
+    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+        out: dict[str, z3.BoolRef] = {}
+        live = self.t("watchers") >= 1
+        for i in range(s.messages):
+            out[f"posted_at[{i}]_in_past"] = z3.Implies(s.slot("claimed", i), s.ev("posted_at", i) <= s["now"])
+            unchallenged_fraud = z3.And(
+                s.slot("claimed", i),
+                fraudulent(s, i),
+                z3.Not(s.ev("challenged", i)),
+                s.slot("executions", i) == 0,
+            )
+            out[f"fraud[{i}]_within_watcher_deadline"] = z3.Implies(
+                z3.And(live, self.t("delay") < self.t("window"), unchallenged_fraud),
+                s["now"] <= s.ev("posted_at", i) + self.t("delay"),
+            )
+        return out
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> FraudWindow:

@@ -1,0 +1,61 @@
+"""Unbounded proofs with Z3's CHC engine (Spacer): it infers the inductive invariant itself.
+
+Constrained Horn clauses over one relation Inv(S):
+  I(S) ⇒ Inv(S);   Inv(S) ∧ T(S, a, S') ⇒ Inv(S');   Inv(S) ∧ ¬P(S) ⇒ false.
+`sat` means an inductive invariant exists: the property holds at every depth (for these bounds'
+message ids), and Spacer's interpretation of Inv is that invariant. A second engine, independent of
+our hand-written lemmas, so a proof by induction can be cross-checked.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import attrs
+import z3
+
+from model.symbolic import StepArgs
+from model.system import System
+from properties import Property
+from properties.view import SYMBOLIC, symbolic_view
+
+
+@attrs.frozen
+class ChcResult:
+    verdict: str  # "proved" | "violated" | "unknown"
+    seconds: float
+    invariant: str = ""
+    why: str = ""
+
+
+def prove_chc(system: System, prop: Property, timeout: float = 30.0) -> ChcResult:
+    started = time.monotonic()
+    s, s2, a = system.state(0), system.state(1), StepArgs.fresh(0)
+    names = list(s.terms)
+    pins = [(system.trust.t(n), z3.IntVal(v) if not isinstance(v, bool) else z3.BoolVal(v)) for n in system.trust.param_names() for v in [getattr(system.trust, n)]]
+
+    def fix(f: z3.ExprRef) -> z3.ExprRef:
+        return z3.substitute(f, *pins) if pins else f
+
+    inv = z3.Function("Inv", *(s[n].sort() for n in names), z3.BoolSort())
+    here = [s[n] for n in names]
+    there = [s2[n] for n in names]
+    step_vars = [a.act, a.id, a.user, a.amount, a.dir, a.seconds, z3.Int("case@0")]
+    holds = prop.holds(symbolic_view(s, system.bounds.supply), SYMBOLIC)
+    solver = z3.SolverFor("HORN")
+    solver.set("timeout", max(1, int(timeout * 1000)))
+    solver.add(z3.ForAll(here, z3.Implies(fix(system.initial_state(s)), inv(*here))))
+    solver.add(z3.ForAll(here + there + step_vars, z3.Implies(z3.And(inv(*here), fix(system.trans(s, a, s2))), inv(*there))))
+    solver.add(z3.ForAll(here, z3.Implies(z3.And(inv(*here), z3.Not(fix(holds))), False)))
+    result = solver.check()
+    seconds = time.monotonic() - started
+    if result == z3.sat:
+        body = solver.model()[inv]
+        text = str(body) if body is not None else "true"
+        for i, n in enumerate(names):
+            text = text.replace(f"Var({i})", n)
+        return ChcResult("proved", seconds, invariant=re.sub(r"\s+", " ", text))
+    if result == z3.unsat:
+        return ChcResult("violated", seconds)
+    return ChcResult("unknown", seconds, why=solver.reason_unknown() or "solver unknown")
