@@ -201,3 +201,7 @@ def decode_state(model: z3.ModelRef, s: SymState) -> dict[str, object]:
 
 def value_of(model: z3.ModelRef, term: z3.ExprRef) -> int | bool:
     return _value(model, term)
+
+
+def global_key(field: str) -> str:
+    return f"vg_{field}"

@@ -79,3 +79,49 @@ def user_index(name: str) -> int:
 
 def dir_index(name: str) -> int:
     return DIRS.index(name)
+
+
+RATE_LIMIT_MODES: tuple[str, ...] = ("queue", "fail")
+AMOUNT_POLICIES: tuple[str, ...] = ("trim", "truncate")
+PROTOCOL_FAULTS: frozenset[str] = frozenset({"unchecked_deposit", "unbound_chain_id"})
+U64_MAX = 2**64 - 1
+
+
+@attrs.frozen
+class RateLimit:
+    """An inbound token bucket per direction: `capacity` message units, `refill` per second."""
+
+    capacity: int = attrs.field(validator=attrs.validators.ge(1))
+    refill: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    mode: str = attrs.field(default="queue", validator=attrs.validators.in_(RATE_LIMIT_MODES))
+    delay: int = attrs.field(default=86400, validator=attrs.validators.ge(0))
+
+
+@attrs.frozen
+class Amounts:
+    """Decimals of each chain's representation and how a transfer converts between them."""
+
+    home_decimals: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    remote_decimals: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    remote_vm: str = attrs.field(default="evm", validator=attrs.validators.in_(VM_KINDS))
+    policy: str = attrs.field(default="trim", validator=attrs.validators.in_(AMOUNT_POLICIES))
+    wire_decimals: int | None = None
+    dust: str = attrs.field(default="keep", validator=attrs.validators.in_(("keep", "revert")))
+    rounding: str = attrs.field(default="down", validator=attrs.validators.in_(("down", "up")))
+
+
+@attrs.frozen
+class Options:
+    """Scenario options beyond the trust model: protocol faults, defences, chain features, amounts.
+
+    Every default switches its feature off, so a scenario that names none gets the plain bridge.
+    """
+
+    faults: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+    forks: bool = False
+    rate_limit: RateLimit | None = None
+    per_tx_limit: int | None = None
+    pause_reaction: int | None = None
+    finality: int = 0
+    reorg: int = 0
+    amounts: Amounts = attrs.field(factory=Amounts)

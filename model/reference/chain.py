@@ -9,6 +9,7 @@ import json
 
 import attrs
 
+from model.reference.context import WorldContext
 from model.reference.guard import require
 from model.reference.token import Token
 from model.reference.verifier import Verifier
@@ -87,7 +88,7 @@ class Endpoint:
         assert claim is not None
         require(claim.executions == 0, "already executed (replay)")
         message = claim.message
-        require(self.verifier.accepts(msg_id, message.digest(), now), "claim not accepted by verifier")
+        require(self.verifier.accepts(msg_id, message.digest(), WorldContext(now)), "claim not accepted by verifier")
         return message
 
     def mark_executed(self, msg_id: int) -> None:

@@ -6,6 +6,7 @@ what differs is only the evidence the verifier can produce for each.
 
 from collections.abc import Mapping
 
+from model.reference.context import WorldContext
 from model.reference.chain import ROUTES, Chain, Claim, Message
 from model.reference.clock import Clock
 from model.reference.guard import require
@@ -40,14 +41,14 @@ class Relayer:
         require(message is not None, "id not sent")
         assert message is not None
         require(self.claim_of(msg_id) is None, "id already claimed")
-        self.verifier.attest(msg_id, message.digest(), self.clock.now)
+        self.verifier.attest(msg_id, message.digest(), WorldContext(self.clock.now))
         self._deliver(message)
 
     def forge(self, message: Message) -> None:
         """Hand a destination a message its source may never have emitted, with the adversary's best evidence."""
         require(0 <= message.id < self.messages, "id out of range")
         require(self.claim_of(message.id) is None, "id already claimed")
-        self.verifier.forge(message.id, message.digest(), self.clock.now)
+        self.verifier.forge(message.id, message.digest(), WorldContext(self.clock.now))
         self._deliver(message)
 
     def _sent(self, msg_id: int) -> Message | None:
@@ -86,7 +87,7 @@ class Watcher:
         assert claim is not None
         require(self.is_fraudulent(claim), "claim is not fraudulent")
         require(claim.executions == 0, "claim already executed")
-        self.verifier.challenge(msg_id, self.clock.now)
+        self.verifier.challenge(msg_id, WorldContext(self.clock.now))
 
     def open_frauds(self) -> list[int]:
         """Ids a watcher still owes a challenge: fraudulent, unchallenged and unexecuted, in id order."""

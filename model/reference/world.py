@@ -9,6 +9,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from model.reference.context import WorldContext
 from model.reference.chain import HOME, REMOTE, ROUTES, USERS, Chain, Claim, Message, MessageCounter
 from model.reference.clock import Clock
 from model.reference.guard import require
@@ -224,7 +225,7 @@ class World:
         seconds = _integer(values["seconds"], "seconds")
         require(seconds >= 1, "wait must be at least 1 second")
         d = self._deployment
-        d.verifier.check_wait(d.clock.now, seconds, d.watcher.open_frauds())
+        d.verifier.check_wait(WorldContext(d.clock.now), seconds, d.watcher.open_frauds())
         d.clock.advance(seconds)
 
 

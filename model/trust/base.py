@@ -16,28 +16,87 @@ import z3
 from model.symbolic import Case, EvidenceField, StepArgs, SymState
 
 
+class Context(Protocol):
+    """What a verifier may read of the world when it is called (built by the reference)."""
+
+    now: int
+    height: int
+
+    def canonical_block(self, msg_id: int, digest: bytes) -> int | None:
+        """The block of the source message with this id and exactly this digest, if it is on the
+        canonical source chain now; None otherwise (never sent, other content, or reorged out)."""
+        ...
+
+
 class Verifier(Protocol):
     """The concrete half: what the reference implementation's destination chain calls."""
 
-    def attest(self, msg_id: int, digest: bytes, now: int) -> None: ...
-    def forge(self, msg_id: int, digest: bytes, now: int) -> None: ...
-    def accepts(self, msg_id: int, digest: bytes, now: int) -> bool: ...
+    def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None: ...
+    def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None: ...
+    def accepts(self, msg_id: int, digest: bytes, ctx: Context) -> bool: ...
     def evidence(self, msg_id: int) -> dict[str, int | bool]: ...
-    def challenge(self, msg_id: int, now: int) -> None: ...
-    def check_wait(self, now: int, seconds: int, open_frauds: list[int]) -> None: ...
+    def state(self) -> dict[str, int | bool]: ...
+    def challenge(self, msg_id: int, ctx: Context) -> None: ...
+    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None: ...
+    def upgrade(self) -> None: ...
 
 
 Fraudulent = Callable[[SymState, int], z3.BoolRef]
 
 
+def _faults(value: Any) -> frozenset[str]:
+    if isinstance(value, str):
+        value = [value]
+    return frozenset(value or ())
+
+
+def _check_faults(instance: Any, attribute: Any, value: frozenset[str]) -> None:
+    unknown = sorted(value - type(instance).supported_faults)
+    if unknown:
+        known = ", ".join(sorted(type(instance).supported_faults)) or "none"
+        err = ValueError(f"{type(instance).id} does not model the fault {unknown[0]!r} (it models: {known})")
+        err.field = "faults"  # type: ignore[attr-defined]
+        raise err
+
+
+@attrs.frozen
 class TrustModel:
-    """Base for trust models. Subclasses are @attrs.frozen parameter records registered by id."""
+    """Base for trust models. Subclasses are @attrs.frozen parameter records registered by id.
+
+    `faults` are implementation faults of this verifier (SEMANTICS.md, trust-model faults); each
+    model lists the ones it implements in `supported_faults`.
+    """
 
     id: ClassVar[str]
-    evidence: ClassVar[tuple[EvidenceField, ...]]
-    concrete_actions: ClassVar[tuple[str, ...]] = ()
+    evidence_fields: ClassVar[tuple[EvidenceField, ...]] = ()
+    supported_faults: ClassVar[frozenset[str]] = frozenset()
     timed: ClassVar[bool] = False
     """True when the model needs the clock (a `wait` action exists)."""
+    uses_blocks: ClassVar[bool] = False
+    """True when the model needs block heights (`mine`, and `reorg` up to `reorg_bound`)."""
+
+    faults: frozenset[str] = attrs.field(
+        factory=frozenset, converter=_faults, validator=_check_faults, kw_only=True, metadata={"param": False}
+    )
+
+    @property
+    def evidence(self) -> tuple[EvidenceField, ...]:
+        """Per-message evidence fields; a fault may add one (e.g. `bypassed`)."""
+        return self.evidence_fields
+
+    @property
+    def globals(self) -> tuple[EvidenceField, ...]:
+        """Verifier state that is not per message (the ITF `verifier` record)."""
+        return ()
+
+    @property
+    def concrete_actions(self) -> tuple[str, ...]:
+        """Extra actions this model adds (`challenge`, `wait`, `upgrade`)."""
+        return ()
+
+    @property
+    def reorg_bound(self) -> int:
+        return 0
 
     def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
         raise NotImplementedError
@@ -79,7 +138,11 @@ class TrustModel:
         return z3.Bool(key) if isinstance(value, bool) else z3.Int(key)
 
     def param_names(self) -> tuple[str, ...]:
-        return tuple(a.name for a in attrs.fields(type(self)) if isinstance(getattr(self, a.name), (int, bool)))
+        return tuple(
+            a.name
+            for a in attrs.fields(type(self))
+            if a.metadata.get("param", True) and isinstance(getattr(self, a.name), (int, bool))
+        )
 
     def pinned(self) -> list[z3.BoolRef]:
         return [self.t(name) == getattr(self, name) for name in self.param_names()]
@@ -90,4 +153,16 @@ class TrustModel:
         return {name: z3.is_true(z3.simplify(z3.substitute(f, *subst))) for name, f in self.assumptions().items()}
 
     def describe(self) -> dict[str, Any]:
-        return attrs.asdict(self)  # type: ignore[arg-type]
+        out: dict[str, Any] = {}
+        for a in attrs.fields(type(self)):
+            value = getattr(self, a.name)
+            if a.name == "faults":
+                if value:
+                    out["faults"] = sorted(value)
+            elif isinstance(value, TrustModel):
+                out[a.name] = {"model": value.id, **value.describe()}
+            elif isinstance(value, tuple):
+                out[a.name] = [{"model": v.id, **v.describe()} if isinstance(v, TrustModel) else v for v in value]
+            else:
+                out[a.name] = value
+        return out

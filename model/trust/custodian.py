@@ -4,6 +4,7 @@ Trust assumption: the custodian key is honest (it signs only messages the source
 Adversary: with `compromised = 1` it holds the key and signs any message it likes.
 Real parameters: centralised custodial bridges (e.g. the BNB Bridge's single relayer key, or any
 custodial wrapped asset) use one signer; `compromised` is 0 or 1.
+Faults: `signature_bypass` (the destination can be handed a spoofed "signature verified" record).
 """
 
 from __future__ import annotations
@@ -17,26 +18,37 @@ from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import EvidenceField, SymState
 from model.trust import register
-from model.trust.base import Fraudulent, TrustModel
+from model.trust.base import Context, Fraudulent, TrustModel
+
+BYPASSED = EvidenceField("bypassed", "bool", False)
 
 
 @register
 @attrs.frozen
 class Custodian(TrustModel):
     id: ClassVar[str] = "custodian"
-    evidence: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("signed", "bool", False),)
+    evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("signed", "bool", False),)
+    supported_faults: ClassVar[frozenset[str]] = frozenset({"signature_bypass"})
 
     compromised: int = attrs.field(default=0, validator=in_range(0, 1))
 
+    @property
+    def evidence(self) -> tuple[EvidenceField, ...]:
+        return self.evidence_fields + ((BYPASSED,) if "signature_bypass" in self.faults else ())
+
     # --- symbolic half -------------------------------------------------------------------------
     def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"signed": True}
+        return {"signed": True} | ({"bypassed": False} if "signature_bypass" in self.faults else {})
 
     def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"signed": self.t("compromised") == 1}
+        out: dict[str, z3.ExprRef | int | bool] = {"signed": self.t("compromised") == 1}
+        if "signature_bypass" in self.faults:
+            out["bypassed"] = True
+        return out
 
     def accepts(self, s: SymState, i: int) -> z3.BoolRef:
-        return s.ev("signed", i) == True  # noqa: E712  (a Z3 equation, not a Python comparison)
+        ok = s.ev("signed", i) == True  # noqa: E712  (a Z3 equation, not a Python comparison)
+        return z3.Or(ok, s.ev("bypassed", i)) if "signature_bypass" in self.faults else ok
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         return {"custodian_honest": self.t("compromised") == 0}
@@ -56,34 +68,49 @@ class Custodian(TrustModel):
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> CustodianKey:
-        return CustodianKey(compromised=bool(self.compromised))
+        return CustodianKey(compromised=bool(self.compromised), bypassable="signature_bypass" in self.faults)
 
 
 class CustodianKey:
     """The one key: it signs digests; the destination checks a signature over the exact digest."""
 
-    def __init__(self, compromised: bool) -> None:
+    def __init__(self, compromised: bool, bypassable: bool) -> None:
         self.compromised = compromised
+        self.bypassable = bypassable
         self.signatures: set[bytes] = set()
+        self.spoofed: set[bytes] = set()
         self.digest_of: dict[int, bytes] = {}
 
-    def attest(self, msg_id: int, digest: bytes, now: int) -> None:
+    def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None:
         self.digest_of[msg_id] = digest
         self.signatures.add(digest)
 
-    def forge(self, msg_id: int, digest: bytes, now: int) -> None:
+    def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None:
         self.digest_of[msg_id] = digest
         if self.compromised:
             self.signatures.add(digest)
+        if self.bypassable:
+            # The attacker hands over a forged "already verified" record instead of a signature.
+            self.spoofed.add(digest)
 
-    def accepts(self, msg_id: int, digest: bytes, now: int) -> bool:
-        return digest in self.signatures
+    def accepts(self, msg_id: int, digest: bytes, ctx: Context) -> bool:
+        return digest in self.signatures or (self.bypassable and digest in self.spoofed)
 
     def evidence(self, msg_id: int) -> dict[str, int | bool]:
-        return {"signed": self.digest_of.get(msg_id) in self.signatures}
+        digest = self.digest_of.get(msg_id)
+        out: dict[str, int | bool] = {"signed": digest in self.signatures}
+        if self.bypassable:
+            out["bypassed"] = digest in self.spoofed
+        return out
 
-    def challenge(self, msg_id: int, now: int) -> None:
+    def state(self) -> dict[str, int | bool]:
+        return {}
+
+    def challenge(self, msg_id: int, ctx: Context) -> None:
         raise Revert("custodian: there is no challenge")
 
-    def check_wait(self, now: int, seconds: int, open_frauds: list[int]) -> None:
+    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
         return None
+
+    def upgrade(self) -> None:
+        raise Revert("custodian: there is no upgrade")

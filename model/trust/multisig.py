@@ -3,57 +3,128 @@
 Trust assumption: fewer than `k` keys are compromised (`f < k`); honest keys sign only messages the
 source really emitted. This also stands for MPC / threshold-signature schemes with threshold k.
 Adversary: signs any digest with its `f` keys and withholds them from honest messages.
+Operators: keys can be grouped by operator (`operators`, keys per operator), and compromise counted
+per operator (`compromised_operators`); at Ronin one organisation ran 4 of the 9 validators and had
+a stale delegation for a fifth.
 Real parameters: Ronin 2022, 5 of 9 validators with 5 keys stolen (Sky Mavis post-mortem,
 roninblockchain.substack.com, 2022-03-29); Harmony Horizon 2022, 2 of 5 (Harmony incident report,
 2022-06-23); Wormhole guardians 13 of 19, quorum floor(2n/3)+1 (wormhole Messages.sol quorum()).
+Faults: `signature_bypass` (Wormhole 2022), `unchecked_membership` (ChainSwap 2021: any key's
+signature counts), `zero_threshold_upgrade` (Ronin 2024: an upgrade left the vote threshold at 0).
 Symmetry: keys are interchangeable here, so the symbolic half counts signatures instead of
-tracking each key.
+tracking each key; per-key identities live in the concrete half, where operators matter.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import z3
 
 from model.reference.revert import Revert
 from model.registry import in_range
-from model.symbolic import EvidenceField, SymState
+from model.symbolic import Case, EvidenceField, StepArgs, SymState, global_key
 from model.trust import register
-from model.trust.base import Fraudulent, TrustModel
+from model.trust.base import Context, Fraudulent, TrustModel
+
+BYPASSED = EvidenceField("bypassed", "bool", False)
+ZEROED = EvidenceField("threshold_zeroed", "bool", False)
 
 
-def _check_counts(instance: Multisig) -> None:
-    for name, value in (("k", instance.k), ("f", instance.f)):
-        if value > instance.n:
-            err = ValueError(f"{name} must be <= n ({instance.n}), got {value}")
-            err.field = name  # type: ignore[attr-defined]
-            raise err
+def _ints(value: Any) -> tuple[int, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    raise ValueError(f"expected a list of integers, got {value!r}")
+
+
+def _bad(field: str, message: str) -> ValueError:
+    err = ValueError(message)
+    err.field = field  # type: ignore[attr-defined]
+    return err
 
 
 @register
 @attrs.frozen
 class Multisig(TrustModel):
     id: ClassVar[str] = "multisig"
-    evidence: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("sigs", "int", 0),)
+    evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("sigs", "int", 0),)
+    supported_faults: ClassVar[frozenset[str]] = frozenset(
+        {"signature_bypass", "unchecked_membership", "zero_threshold_upgrade"}
+    )
 
     k: int = attrs.field(validator=in_range(1))
     n: int = attrs.field(validator=in_range(1))
-    f: int = attrs.field(default=0, validator=in_range(0))
+    f: int = attrs.field(default=-1)
+    operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
+    compromised_operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
 
     def __attrs_post_init__(self) -> None:
-        _check_counts(self)
+        derived = None
+        if self.operators:
+            if any(not isinstance(x, int) or isinstance(x, bool) or x < 1 for x in self.operators):
+                raise _bad("operators", f"operators must list key counts >= 1, got {list(self.operators)}")
+            if sum(self.operators) != self.n:
+                raise _bad("operators", f"operators hold {sum(self.operators)} keys but n = {self.n}")
+            for j in self.compromised_operators:
+                if not isinstance(j, int) or not 0 <= j < len(self.operators):
+                    raise _bad("compromised_operators", f"no operator {j!r} (there are {len(self.operators)})")
+            if len(set(self.compromised_operators)) != len(self.compromised_operators):
+                raise _bad("compromised_operators", "an operator is listed twice")
+            derived = sum(self.operators[j] for j in self.compromised_operators)
+        elif self.compromised_operators:
+            raise _bad("compromised_operators", "give `operators` (keys per operator) first")
+        if self.f == -1:
+            object.__setattr__(self, "f", derived or 0)
+        elif derived is not None and self.f != derived:
+            raise _bad("f", f"f = {self.f} but the compromised operators hold {derived} keys")
+        in_range(0)(self, attrs.fields(Multisig).f, self.f)
+        for name, value in (("k", self.k), ("f", self.f)):
+            if value > self.n:
+                raise _bad(name, f"{name} must be <= n ({self.n}), got {value}")
+
+    @property
+    def evidence(self) -> tuple[EvidenceField, ...]:
+        return self.evidence_fields + ((BYPASSED,) if "signature_bypass" in self.faults else ())
+
+    @property
+    def globals(self) -> tuple[EvidenceField, ...]:
+        return (ZEROED,) if "zero_threshold_upgrade" in self.faults else ()
+
+    @property
+    def concrete_actions(self) -> tuple[str, ...]:
+        return ("upgrade",) if "zero_threshold_upgrade" in self.faults else ()
 
     # --- symbolic half -------------------------------------------------------------------------
+    def _forged_sigs(self) -> z3.ArithRef:
+        extra = self.t("k") if "unchecked_membership" in self.faults else 0
+        return self.t("f") + extra  # type: ignore[no-any-return]
+
     def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"sigs": self.t("n") - self.t("f")}
+        out: dict[str, z3.ExprRef | int | bool] = {"sigs": self.t("n") - self.t("f")}
+        if "signature_bypass" in self.faults:
+            out["bypassed"] = False
+        return out
 
     def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"sigs": self.t("f")}
+        out: dict[str, z3.ExprRef | int | bool] = {"sigs": self._forged_sigs()}
+        if "signature_bypass" in self.faults:
+            out["bypassed"] = True
+        return out
 
     def accepts(self, s: SymState, i: int) -> z3.BoolRef:
-        return s.ev("sigs", i) >= self.t("k")
+        ways = [s.ev("sigs", i) >= self.t("k")]
+        if "signature_bypass" in self.faults:
+            ways.append(s.ev("bypassed", i))
+        if "zero_threshold_upgrade" in self.faults:
+            ways.append(s[global_key("threshold_zeroed")])
+        return z3.Or(*ways) if len(ways) > 1 else ways[0]
+
+    def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
+        if "zero_threshold_upgrade" not in self.faults:
+            return []
+        zeroed = global_key("threshold_zeroed")
+        return [Case("upgrade", z3.Not(s[zeroed]), {zeroed: True}, {})]
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         return {"f_lt_k": self.t("f") < self.t("k")}
@@ -64,49 +135,86 @@ class Multisig(TrustModel):
 
     def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
         n, f = self.t("n"), self.t("f")
-        return {
-            f"sigs[{i}]_honest_or_stolen": z3.Implies(
-                s.slot("claimed", i),
-                z3.Or(z3.And(s.ev("sigs", i) == n - f, z3.Not(fraudulent(s, i))), s.ev("sigs", i) == f),
+        out = {}
+        for i in range(s.messages):
+            honest = [s.ev("sigs", i) == n - f, z3.Not(fraudulent(s, i))]
+            if "signature_bypass" in self.faults:
+                honest.append(z3.Not(s.ev("bypassed", i)))
+            out[f"sigs[{i}]_honest_or_stolen"] = z3.Implies(
+                s.slot("claimed", i), z3.Or(z3.And(*honest), s.ev("sigs", i) == self._forged_sigs())
             )
-            for i in range(s.messages)
-        }
+        return out
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> SignerSet:
-        return SignerSet(threshold=self.k, size=self.n, compromised=self.f)
+        owners: list[int] = []
+        for j, count in enumerate(self.operators or (1,) * self.n):
+            owners += [j] * count
+        if self.operators:
+            stolen = frozenset(key for key, j in enumerate(owners) if j in self.compromised_operators)
+        else:
+            stolen = frozenset(range(self.n - self.f, self.n))
+        return SignerSet(self.k, self.n, stolen, self.faults)
 
 
 class SignerSet:
-    """Validator keys 0..n-1, the last `compromised` of them stolen; signatures kept per digest."""
+    """Validator keys 0..n-1 (grouped by operator), some stolen; signatures kept per digest."""
 
-    def __init__(self, threshold: int, size: int, compromised: int) -> None:
+    def __init__(self, threshold: int, size: int, stolen: frozenset[int], faults: frozenset[str]) -> None:
         self.threshold = threshold
         self.members = frozenset(range(size))
-        self.stolen = frozenset(range(size - compromised, size))
+        self.stolen = stolen
+        self.faults = faults
+        self.zeroed = False
         self.signatures: dict[bytes, set[int]] = {}
+        self.spoofed: set[bytes] = set()
         self.digest_of: dict[int, bytes] = {}
 
     def _sign(self, digest: bytes, keys: frozenset[int]) -> None:
         self.signatures.setdefault(digest, set()).update(keys)
 
-    def attest(self, msg_id: int, digest: bytes, now: int) -> None:
+    def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None:
         self.digest_of[msg_id] = digest
         self._sign(digest, self.members - self.stolen)
 
-    def forge(self, msg_id: int, digest: bytes, now: int) -> None:
+    def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None:
         self.digest_of[msg_id] = digest
         self._sign(digest, self.stolen)
+        if "unchecked_membership" in self.faults:
+            # Fresh keys of the attacker's own, never in the validator set.
+            outsiders = frozenset(range(len(self.members), len(self.members) + self.threshold))
+            self._sign(digest, outsiders)
+        if "signature_bypass" in self.faults:
+            self.spoofed.add(digest)
 
-    def accepts(self, msg_id: int, digest: bytes, now: int) -> bool:
-        valid = self.signatures.get(digest, set()) & self.members
-        return len(valid) >= self.threshold
+    def accepts(self, msg_id: int, digest: bytes, ctx: Context) -> bool:
+        if self.zeroed:
+            return True
+        if digest in self.spoofed:
+            return True
+        signers = self.signatures.get(digest, set())
+        counted = signers if "unchecked_membership" in self.faults else signers & self.members
+        return len(counted) >= self.threshold
 
     def evidence(self, msg_id: int) -> dict[str, int | bool]:
-        return {"sigs": len(self.signatures.get(self.digest_of.get(msg_id, b""), set()))}
+        digest = self.digest_of.get(msg_id, b"")
+        out: dict[str, int | bool] = {"sigs": len(self.signatures.get(digest, set()))}
+        if "signature_bypass" in self.faults:
+            out["bypassed"] = digest in self.spoofed
+        return out
 
-    def challenge(self, msg_id: int, now: int) -> None:
+    def state(self) -> dict[str, int | bool]:
+        return {"threshold_zeroed": self.zeroed} if "zero_threshold_upgrade" in self.faults else {}
+
+    def challenge(self, msg_id: int, ctx: Context) -> None:
         raise Revert("multisig: there is no challenge")
 
-    def check_wait(self, now: int, seconds: int, open_frauds: list[int]) -> None:
+    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
         return None
+
+    def upgrade(self) -> None:
+        if "zero_threshold_upgrade" not in self.faults:
+            raise Revert("multisig: no upgrade")
+        if self.zeroed:
+            raise Revert("multisig: already upgraded")
+        self.zeroed = True

@@ -8,6 +8,8 @@ Real parameters: Nomad 30 min optimistic window (docs.nomad.xyz, "Optimistic ver
 NEAR Rainbow Bridge 4 h challenge period, the 2022 fake block was challenged in about 31 s
 (Aurora post-mortem, 2022-08); OP Stack 7 d proof maturity (604800 s, OptimismPortal2).
 Time is in seconds; `wait` moves the clock by any amount in one step.
+Faults: `zero_root` (Nomad 2022: an upgrade marked the zero root as confirmed, so any message that
+was never proven is executable at once, with nothing for a watcher to challenge).
 """
 
 from __future__ import annotations
@@ -21,33 +23,47 @@ from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_key
 from model.trust import register
-from model.trust.base import Fraudulent, TrustModel
+from model.trust.base import Context, Fraudulent, TrustModel
+
+
+ZERO_ROOT = EvidenceField("zero_root", "bool", False)
 
 
 @register
 @attrs.frozen
 class Optimistic(TrustModel):
     id: ClassVar[str] = "optimistic"
-    evidence: ClassVar[tuple[EvidenceField, ...]] = (
+    evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (
         EvidenceField("posted_at", "int", 0),
         EvidenceField("challenged", "bool", False),
     )
-    concrete_actions: ClassVar[tuple[str, ...]] = ("challenge", "wait")
+    supported_faults: ClassVar[frozenset[str]] = frozenset({"zero_root"})
     timed: ClassVar[bool] = True
 
     window: int = attrs.field(validator=in_range(1))
     watchers: int = attrs.field(default=1, validator=in_range(0))
     delay: int = attrs.field(default=0, validator=in_range(0))
 
+    @property
+    def evidence(self) -> tuple[EvidenceField, ...]:
+        return self.evidence_fields + ((ZERO_ROOT,) if "zero_root" in self.faults else ())
+
+    @property
+    def concrete_actions(self) -> tuple[str, ...]:
+        return ("challenge", "wait")
+
     # --- symbolic half -------------------------------------------------------------------------
     def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"posted_at": s["now"], "challenged": False}
+        out: dict[str, z3.ExprRef | int | bool] = {"posted_at": s["now"], "challenged": False}
+        return out | ({"zero_root": False} if "zero_root" in self.faults else {})
 
     def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
-        return {"posted_at": s["now"], "challenged": False}
+        out: dict[str, z3.ExprRef | int | bool] = {"posted_at": s["now"], "challenged": False}
+        return out | ({"zero_root": True} if "zero_root" in self.faults else {})
 
     def accepts(self, s: SymState, i: int) -> z3.BoolRef:
-        return z3.And(z3.Not(s.ev("challenged", i)), s["now"] >= s.ev("posted_at", i) + self.t("window"))
+        matured = z3.And(z3.Not(s.ev("challenged", i)), s["now"] >= s.ev("posted_at", i) + self.t("window"))
+        return z3.Or(matured, s.ev("zero_root", i)) if "zero_root" in self.faults else matured
 
     def _open_fraud(self, s: SymState, i: int, fraudulent: Fraudulent) -> z3.BoolRef:
         return z3.And(
@@ -108,57 +124,80 @@ class Optimistic(TrustModel):
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> FraudWindow:
-        return FraudWindow(window=self.window, watchers=self.watchers, delay=self.delay)
+        return FraudWindow(self.window, self.watchers, self.delay, zero_root="zero_root" in self.faults)
 
 
 class FraudWindow:
-    """Posted claims with their time; a challenge inside the window voids a claim for good."""
+    """Posted claims with their time; a challenge inside the window voids a claim for good.
 
-    def __init__(self, window: int, watchers: int, delay: int) -> None:
+    With the zero-root fault, the acceptance check looks up `confirm_at` of the root a message is
+    proven against; a message that was never proven has root 0, and the buggy initialisation
+    confirmed root 0 at time 0, so it passes.
+    """
+
+    def __init__(self, window: int, watchers: int, delay: int, zero_root: bool) -> None:
         self.window = window
         self.watchers = watchers
         self.delay = delay
+        self.zero_root = zero_root
         self.posted: dict[int, tuple[bytes, int]] = {}
+        self.unproven: set[int] = set()
         self.challenged: set[int] = set()
+        self.confirm_at: dict[int, int] = {0: 0} if zero_root else {}
 
     def _post(self, msg_id: int, digest: bytes, now: int) -> None:
         if msg_id in self.posted:
             raise Revert("optimistic: a claim for this id is already posted")
         self.posted[msg_id] = (digest, now)
 
-    def attest(self, msg_id: int, digest: bytes, now: int) -> None:
-        self._post(msg_id, digest, now)
+    def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None:
+        self._post(msg_id, digest, ctx.now)
 
-    def forge(self, msg_id: int, digest: bytes, now: int) -> None:
-        self._post(msg_id, digest, now)
+    def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None:
+        self._post(msg_id, digest, ctx.now)
+        if self.zero_root:
+            self.unproven.add(msg_id)
 
-    def accepts(self, msg_id: int, digest: bytes, now: int) -> bool:
-        if msg_id not in self.posted or msg_id in self.challenged:
+    def accepts(self, msg_id: int, digest: bytes, ctx: Context) -> bool:
+        if msg_id not in self.posted:
             return False
         posted_digest, posted_at = self.posted[msg_id]
-        return posted_digest == digest and now - posted_at >= self.window
+        if posted_digest != digest:
+            return False
+        if msg_id in self.unproven and 0 in self.confirm_at and ctx.now >= self.confirm_at[0]:
+            return True
+        return msg_id not in self.challenged and ctx.now - posted_at >= self.window
 
     def evidence(self, msg_id: int) -> dict[str, int | bool]:
-        return {"posted_at": self.posted[msg_id][1], "challenged": msg_id in self.challenged}
+        out: dict[str, int | bool] = {"posted_at": self.posted[msg_id][1], "challenged": msg_id in self.challenged}
+        if self.zero_root:
+            out["zero_root"] = msg_id in self.unproven
+        return out
 
-    def challenge(self, msg_id: int, now: int) -> None:
+    def state(self) -> dict[str, int | bool]:
+        return {}
+
+    def challenge(self, msg_id: int, ctx: Context) -> None:
         if self.watchers < 1:
             raise Revert("optimistic: no live watcher")
         if msg_id not in self.posted:
             raise Revert("optimistic: nothing posted under this id")
         if msg_id in self.challenged:
             raise Revert("optimistic: already challenged")
-        if now - self.posted[msg_id][1] >= self.window:
+        if ctx.now - self.posted[msg_id][1] >= self.window:
             raise Revert("optimistic: the challenge window has closed")
         self.challenged.add(msg_id)
 
-    def check_wait(self, now: int, seconds: int, open_frauds: list[int]) -> None:
+    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
         if seconds < 1:
             raise Revert("wait: seconds must be >= 1")
         if self.watchers < 1:
             return
         for msg_id in open_frauds:
             posted_at = self.posted[msg_id][1]
-            window_open = now < posted_at + self.window
-            if window_open and now + seconds > posted_at + self.delay:
+            window_open = ctx.now < posted_at + self.window
+            if window_open and ctx.now + seconds > posted_at + self.delay:
                 raise Revert(f"wait: a live watcher challenges claim {msg_id} by {posted_at + self.delay}")
+
+    def upgrade(self) -> None:
+        raise Revert("optimistic: no upgrade")
