@@ -13,11 +13,11 @@ from model import corpus, itf
 from model.engine.bmc import bmc
 from model.engine.execute import run as run_steps
 from model.engine.verdict import Finding
-from model.scenarios import Scenario
+from model.scenarios import Scenario, options_table
 from model.system import System
 from model.trace import Trace
 from properties import PROPERTIES
-from properties.view import CONCRETE, concrete_view
+from properties.view import CONCRETE
 
 
 @attrs.frozen
@@ -73,6 +73,7 @@ def meta(sc: Scenario, prop: str, expect: str, finding: Finding | None) -> dict[
         "trust": sc.trust.id,
         "params": sc.trust.describe(),
         "bounds": attrs.asdict(sc.bounds),
+        "options": options_table(sc.options),
         "property": prop,
         "expect": expect,
         "z3_version": z3.get_version_string(),
@@ -85,7 +86,7 @@ def meta(sc: Scenario, prop: str, expect: str, finding: Finding | None) -> dict[
 
 
 def system_of(sc: Scenario) -> System:
-    return System(sc.protocol, sc.trust, sc.bounds)
+    return System(sc.protocol, sc.trust, sc.bounds, sc.options)
 
 
 WITNESS = "can_complete_transfer"
@@ -183,7 +184,7 @@ def counterfactual(sc: Scenario, prop: str, attack: Trace | list[tuple[str, dict
     m["refused_at"] = refused_at
     if refused_at is not None:
         m["refused_action"] = {"action": steps[refused_at - 1][0], "args": steps[refused_at - 1][1]}
-    view = concrete_view(states[-1], sc.bounds.messages, sc.bounds.supply)
+    view = system_of(sc).concrete_view(states[-1])
     m["holds_at_end"] = bool(PROPERTIES[prop].holds(view, CONCRETE))
     document = itf.to_itf(trace, m)
     document["#meta"]["steps"] = [{"action": a, "args": args} for a, args in steps]

@@ -19,6 +19,38 @@ from model.vocabulary import ACTION_ARGS, ACTIONS, DIRS, USERS, VARS
 
 FORMAT_URL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 EXPECTS = ("violation", "fixed")
+VOCABULARY = 2
+"""Version of the observable state in new files. Version 1 files (no `#meta.vocabulary`) predate
+blocks, clocks for every model, rate limits, forks and decimals; they are read by filling in those
+fields with their defaults, so every curated counterexample stays a test forever."""
+
+V1_DEFAULTS: dict[str, Any] = {
+    "height": 0,
+    "paused": False,
+    "forked": False,
+    "fork_escrow": 0,
+    "dust": 0,
+    "buckets": {},
+    "verifier": {},
+}
+
+
+def upgrade_v1(state: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 state in the version 2 vocabulary (what the same run observes today)."""
+    out = dict(V1_DEFAULTS) | state
+    out["sent"] = {i: {"block": 0, "debited": m["amount"]} | m for i, m in state["sent"].items()}
+    out["claims"] = {
+        i: {
+            "queued": False,
+            "queued_at": 0,
+            "credited": c["amount"] if c["executions"] >= 1 else 0,
+            "fork_executions": 0,
+            "claimed_at": 0,
+        }
+        | c
+        for i, c in state["claims"].items()
+    }
+    return out
 
 
 def _big(n: int) -> dict[str, str]:
@@ -78,7 +110,12 @@ def to_itf(trace: Trace, meta: dict[str, Any]) -> dict[str, Any]:
             step_meta["args"] = dict(step.args)
         states.append({"#meta": step_meta, **{v: encode_value(state[v]) for v in VARS}})
     steps = [{"action": s.action, "args": dict(s.args)} for s in trace.steps]
-    head = {"format": "ITF", "format-description": FORMAT_URL, "description": "Created by bridgeproof"}
+    head = {
+        "format": "ITF",
+        "format-description": FORMAT_URL,
+        "description": "Created by bridgeproof",
+        "vocabulary": VOCABULARY,
+    }
     return {"#meta": {**head, **meta, "steps": steps}, "vars": list(VARS), "states": states}
 
 
@@ -113,7 +150,12 @@ def load(path: Path) -> dict[str, Any]:
         raise BadInput(where, "file", "the top level must be an object")
     if not isinstance(raw.get("vars"), list) or not all(isinstance(v, str) for v in raw["vars"]):
         raise BadInput(where, "vars", "must be a list of variable names")
-    missing = [v for v in VARS if v not in raw["vars"]]
+    meta_raw = raw.get("#meta") if isinstance(raw.get("#meta"), dict) else {}
+    version = meta_raw.get("vocabulary", 1)
+    if version not in (1, VOCABULARY):
+        raise BadInput(where, "#meta.vocabulary", f"unknown vocabulary version {version!r}")
+    required = [v for v in VARS if version == VOCABULARY or v not in V1_DEFAULTS]
+    missing = [v for v in required if v not in raw["vars"]]
     if missing:
         raise BadInput(where, "vars", f"missing {missing[0]!r}")
     states = raw.get("states")
@@ -145,11 +187,11 @@ def load(path: Path) -> dict[str, Any]:
         if not isinstance(state, dict):
             raise BadInput(where, f"states[{i}]", "must be an object")
         row = {}
-        for v in VARS:
+        for v in required:
             if v not in state:
                 raise BadInput(where, f"states[{i}].{v}", "missing")
             row[v] = decode_value(state[v], where, f"states[{i}].{v}")
-        decoded.append(row)
+        decoded.append(row if version == VOCABULARY else upgrade_v1(row))
     if meta["expect"] == "violation" and len(decoded) != len(steps) + 1:
         raise BadInput(where, "states", f"{len(decoded)} states for {len(steps)} steps (want one more state than steps)")
     return {"meta": meta, "states": decoded, "path": where}

@@ -43,7 +43,7 @@ class Registry:
             raise TypeError(f"{where}: use @attrs.frozen (not @attrs.define) so parameters cannot change")
         for member in self.required:
             if not hasattr(cls, member):
-                raise TypeError(f"{where}: define `{member}` (see model/trust/base.py for the contract)")
+                raise TypeError(f"{where}: define `{member}` (see the base class of this kind for the contract)")
         doc = (cls.__module__ and importlib.import_module(cls.__module__).__doc__) or ""
         if not doc.strip():
             raise TypeError(
@@ -65,9 +65,18 @@ class Registry:
     def build(self, ident: str, params: Mapping[str, Any], where: str, field: str) -> Any:
         """Typed parameters from loose input (CLI strings or TOML values), with field-named errors."""
         cls = self.get(ident, where, field)
-        fields = {a.name: a for a in attrs.fields(cls)}
+        if hasattr(cls, "from_params"):
+            return cls.from_params(params, where, field)
+        fields = {a.name: a for a in attrs.fields(cls) if not a.metadata.get("internal")}
         kwargs: dict[str, Any] = {}
         for name, raw in params.items():
+            if name == "faults" and "faults" in fields:
+                if isinstance(raw, str):
+                    raw = [raw]
+                if not isinstance(raw, (list, tuple)) or not all(isinstance(x, str) for x in raw):
+                    raise BadInput(where, f"{field}.faults", f"expected a list of fault names, got {raw!r}")
+                kwargs["faults"] = frozenset(raw)
+                continue
             if name not in fields:
                 known = ", ".join(fields) or "none"
                 raise BadInput(where, f"{field}.{name}", f"unknown parameter for {ident} (known: {known})")
@@ -77,7 +86,7 @@ class Registry:
             raise BadInput(where, f"{field}.{missing[0]}", f"missing parameter for {ident}")
         try:
             return cls(**kwargs)
-        except ValueError as e:
+        except (ValueError, TypeError) as e:
             name = getattr(e, "field", None) or _field_from_message(str(e), fields)
             raise BadInput(where, f"{field}.{name}" if name else field, str(e).split("\n")[0]) from None
 

@@ -12,10 +12,13 @@ from typing import Any
 import attrs
 
 from model.errors import BadInput
+from model.protocols import PROTOCOLS
 from model.reference import Revert, World
+from model.system import System
 from model.trust import TRUST_MODELS
+from model.vocabulary import Bounds, Options
 from properties import PROPERTIES
-from properties.view import CONCRETE, concrete_view
+from properties.view import CONCRETE
 
 
 @attrs.frozen
@@ -56,7 +59,21 @@ class Replay:
 def world_of(meta: dict[str, Any], where: str) -> World:
     trust = TRUST_MODELS.build(meta["trust"], meta["params"], where, "#meta.params")
     bounds = meta["bounds"]
-    return World(meta["protocol"], trust, int(bounds["messages"]), int(bounds["supply"]))
+    return World(meta["protocol"], trust, int(bounds["messages"]), int(bounds["supply"]), options_of(meta, where))
+
+
+def options_of(meta: dict[str, Any], where: str) -> Options:
+    from model.scenarios import parse_options
+
+    options, _faults, _second = parse_options(meta.get("options", {}), where, "#meta.options.")
+    return options
+
+
+def system_of(meta: dict[str, Any], where: str) -> System:
+    trust = TRUST_MODELS.build(meta["trust"], meta["params"], where, "#meta.params")
+    protocol = PROTOCOLS.build(meta["protocol"], {}, where, "#meta.protocol")
+    bounds = Bounds(**{k: int(v) for k, v in meta["bounds"].items()})
+    return System(protocol, trust, bounds, options_of(meta, where))
 
 
 def _diff(want: Any, got: Any, path: str = "") -> str | None:
@@ -76,7 +93,7 @@ def _diff(want: Any, got: Any, path: str = "") -> str | None:
 def replay(document: dict[str, Any], world: World | None = None) -> Replay:
     """Drive the reference through the file's steps, comparing the observed state after each one."""
     meta, states, where = document["meta"], document["states"], document["path"]
-    if meta["property"] not in PROPERTIES:
+    if meta["property"] not in PROPERTIES and meta["property"] != "max_loss":
         raise BadInput(where, "#meta.property", f"unknown property {meta['property']!r}")
     world = world or world_of(meta, where)
     mismatch = None
@@ -95,9 +112,12 @@ def replay(document: dict[str, Any], world: World | None = None) -> Replay:
             d = _diff(states[i + 1], world.observe())
             if d:
                 mismatch = f"after step {i + 1} ({step['action']}){d}"
-    bounds = meta["bounds"]
-    view = concrete_view(world.observe(), int(bounds["messages"]), int(bounds["supply"]))
-    holds = bool(PROPERTIES[meta["property"]].holds(view, CONCRETE))
+    view = system_of(meta, where).concrete_view(world.observe())
+    prop = meta["property"]
+    if prop == "max_loss":
+        holds = bool(view.adversary_value(CONCRETE) <= int(meta.get("max_loss_bound", 0)))
+    else:
+        holds = bool(PROPERTIES[prop].holds(view, CONCRETE))
     return Replay(
         expect=meta["expect"],
         steps=len(meta["steps"]),

@@ -16,19 +16,47 @@ from model.vocabulary import DIRS, USERS
 
 Sort = Literal["int", "bool"]
 
-GLOBAL_FIELDS: tuple[str, ...] = ("escrow", "supply_home", "supply_remote", "next_id", "now")
+GLOBAL_FIELDS: dict[str, Sort] = {
+    "escrow": "int",
+    "supply_home": "int",
+    "supply_remote": "int",
+    "next_id": "int",
+}
 USER_FIELDS: tuple[str, ...] = ("balance_home", "balance_remote")
 SLOT_FIELDS: dict[str, Sort] = {
     "sent": "bool",
     "sent_dir": "int",
     "sent_user": "int",
     "sent_amount": "int",
+    "sent_debited": "int",
     "claimed": "bool",
     "claim_dir": "int",
     "claim_user": "int",
     "claim_amount": "int",
     "executions": "int",
+    "credited": "int",
 }
+FEATURE_GLOBALS: dict[str, dict[str, Sort]] = {
+    "clock": {"now": "int"},
+    "blocks": {"height": "int"},
+    "pause": {"paused": "bool"},
+    "forks": {"forked": "bool", "fork_escrow": "int"},
+    "dust": {"dust": "int"},
+    "rate": {
+        "bucket_tokens[out]": "int",
+        "bucket_tokens[back]": "int",
+        "bucket_updated[out]": "int",
+        "bucket_updated[back]": "int",
+    },
+}
+FEATURE_SLOTS: dict[str, dict[str, Sort]] = {
+    "clock": {"claimed_at": "int"},
+    "blocks": {"sent_block": "int"},
+    "forks": {"fork_executions": "int"},
+    "rate": {"queued": "bool", "queued_at": "int"},
+}
+"""Fields that exist only when a feature is on. Absent fields read as their default constant, so
+a plain bridge pays nothing for features it does not have."""
 
 
 @attrs.frozen
@@ -56,20 +84,44 @@ def evidence_key(field: str, i: int) -> str:
     return f"ev_{field}[{i}]"
 
 
+def global_key(field: str) -> str:
+    return f"vg_{field}"
+
+
+def fraudulent(s: SymState, i: int) -> z3.BoolRef:
+    """A claim the source never emitted (or that was reorged out), or emitted with other content."""
+    same = z3.And(
+        s.slot("sent", i),
+        s.slot("claim_dir", i) == s.slot("sent_dir", i),
+        s.slot("claim_user", i) == s.slot("sent_user", i),
+        s.slot("claim_amount", i) == s.slot("sent_amount", i),
+    )
+    return z3.Not(same)
+
+
 @attrs.frozen
 class Layout:
-    """Which fields a state has: fixed by the bounds and the trust model's evidence."""
+    """Which fields a state has: fixed by the bounds, the features on, and the trust model's evidence."""
 
     messages: int
     evidence: tuple[EvidenceField, ...]
+    globals: tuple[EvidenceField, ...] = ()
+    features: frozenset[str] = frozenset()
 
     def fields(self) -> dict[str, Sort]:
-        out: dict[str, Sort] = {name: "int" for name in GLOBAL_FIELDS}
+        out: dict[str, Sort] = dict(GLOBAL_FIELDS)
+        for feature in sorted(self.features):
+            out |= FEATURE_GLOBALS.get(feature, {})
+        for g in self.globals:
+            out[global_key(g.name)] = g.sort
         for f in USER_FIELDS:
             for u in range(len(USERS)):
                 out[user_key(f, u)] = "int"
+        slot_fields = dict(SLOT_FIELDS)
+        for feature in sorted(self.features):
+            slot_fields |= FEATURE_SLOTS.get(feature, {})
         for i in range(self.messages):
-            for f, sort in SLOT_FIELDS.items():
+            for f, sort in slot_fields.items():
                 out[slot_key(f, i)] = sort
             for ev in self.evidence:
                 out[evidence_key(ev.name, i)] = ev.sort
@@ -82,7 +134,19 @@ class Layout:
         for i in range(self.messages):
             for ev in self.evidence:
                 out[evidence_key(ev.name, i)] = ev.default
+        for g in self.globals:
+            out[global_key(g.name)] = g.default
         return out
+
+    def default_of(self, name: str) -> int | bool:
+        base = name.split("[")[0]
+        sorts = (
+            GLOBAL_FIELDS
+            | SLOT_FIELDS
+            | {k.split("[")[0]: v for f in FEATURE_GLOBALS.values() for k, v in f.items()}
+            | {k: v for f in FEATURE_SLOTS.values() for k, v in f.items()}
+        )
+        return False if sorts.get(base) == "bool" else 0
 
 
 @attrs.frozen
@@ -99,10 +163,16 @@ class SymState:
         return cls(step, terms, layout)
 
     def __getitem__(self, name: str) -> z3.ExprRef:
-        return self.terms[name]
+        term = self.terms.get(name)
+        if term is None:
+            return z3.BoolVal(False) if self.layout.default_of(name) is False else z3.IntVal(0)
+        return term
+
+    def has(self, name: str) -> bool:
+        return name in self.terms
 
     def slot(self, field: str, i: int) -> z3.ExprRef:
-        return self.terms[slot_key(field, i)]
+        return self[slot_key(field, i)]
 
     def user(self, field: str, u: int) -> z3.ExprRef:
         return self.terms[user_key(field, u)]
@@ -110,9 +180,16 @@ class SymState:
     def ev(self, field: str, i: int) -> z3.ExprRef:
         return self.terms[evidence_key(field, i)]
 
+    def g(self, field: str) -> z3.ExprRef:
+        """A trust model's global (non per-message) field."""
+        return self.terms[global_key(field)]
+
     @property
     def messages(self) -> int:
         return self.layout.messages
+
+
+ARG_NAMES: tuple[str, ...] = ("id", "user", "amount", "dir", "seconds", "blocks", "depth", "paid")
 
 
 @attrs.frozen
@@ -126,22 +203,16 @@ class StepArgs:
     amount: z3.ArithRef
     dir: z3.ArithRef
     seconds: z3.ArithRef
+    blocks: z3.ArithRef
+    depth: z3.ArithRef
+    paid: z3.ArithRef
 
     @classmethod
     def fresh(cls, step: int) -> StepArgs:
-        return cls(
-            step,
-            *(z3.Int(f"{a}@{step}") for a in ("act", "id", "user", "amount", "dir", "seconds")),
-        )
+        return cls(step, *(z3.Int(f"{a}@{step}") for a in ("act", *ARG_NAMES)))
 
     def named(self) -> dict[str, z3.ArithRef]:
-        return {
-            "id": self.id,
-            "user": self.user,
-            "amount": self.amount,
-            "dir": self.dir,
-            "seconds": self.seconds,
-        }
+        return {name: getattr(self, name) for name in ARG_NAMES}
 
 
 @attrs.frozen
@@ -175,8 +246,19 @@ def decode_state(model: z3.ModelRef, s: SymState) -> dict[str, object]:
         "balance_home": {USERS[u]: val(s.user("balance_home", u)) for u in range(len(USERS))},
         "balance_remote": {USERS[u]: val(s.user("balance_remote", u)) for u in range(len(USERS))},
     }
-    for name in ("escrow", "supply_home", "supply_remote", "next_id", "now"):
+    for name in ("escrow", "supply_home", "supply_remote", "next_id", "now", "height", "paused", "forked"):
         out[name] = val(s[name])
+    out["fork_escrow"] = val(s["fork_escrow"])
+    out["dust"] = val(s["dust"])
+    out["buckets"] = (
+        {
+            d: {"tokens": val(s[f"bucket_tokens[{d}]"]), "updated_at": val(s[f"bucket_updated[{d}]"])}
+            for d in DIRS
+        }
+        if "rate" in s.layout.features
+        else {}
+    )
+    out["verifier"] = {g.name: val(s.g(g.name)) for g in s.layout.globals}
     sent: dict[int, dict[str, object]] = {}
     claims: dict[int, dict[str, object]] = {}
     for i in range(s.messages):
@@ -185,6 +267,8 @@ def decode_state(model: z3.ModelRef, s: SymState) -> dict[str, object]:
                 "dir": DIRS[int(val(s.slot("sent_dir", i)))],
                 "user": USERS[int(val(s.slot("sent_user", i)))],
                 "amount": val(s.slot("sent_amount", i)),
+                "block": val(s.slot("sent_block", i)),
+                "debited": val(s.slot("sent_debited", i)),
             }
         if val(s.slot("claimed", i)):
             claims[i] = {
@@ -192,6 +276,11 @@ def decode_state(model: z3.ModelRef, s: SymState) -> dict[str, object]:
                 "user": USERS[int(val(s.slot("claim_user", i)))],
                 "amount": val(s.slot("claim_amount", i)),
                 "executions": val(s.slot("executions", i)),
+                "queued": val(s.slot("queued", i)),
+                "queued_at": val(s.slot("queued_at", i)),
+                "credited": val(s.slot("credited", i)),
+                "fork_executions": val(s.slot("fork_executions", i)),
+                "claimed_at": val(s.slot("claimed_at", i)),
                 "evidence": {ev.name: val(s.ev(ev.name, i)) for ev in s.layout.evidence},
             }
     out["sent"] = sent
@@ -201,7 +290,3 @@ def decode_state(model: z3.ModelRef, s: SymState) -> dict[str, object]:
 
 def value_of(model: z3.ModelRef, term: z3.ExprRef) -> int | bool:
     return _value(model, term)
-
-
-def global_key(field: str) -> str:
-    return f"vg_{field}"

@@ -22,16 +22,39 @@ VARS: tuple[str, ...] = (
     "supply_remote",
     "next_id",
     "now",
+    "height",
+    "paused",
+    "forked",
+    "fork_escrow",
+    "dust",
+    "buckets",
+    "verifier",
     "sent",
     "claims",
 )
 """The ITF `vars`, in order."""
 
-ACTIONS: tuple[str, ...] = ("lock", "attest", "mint", "burn", "unlock", "challenge", "forge", "wait")
-ADVERSARY_ACTIONS: frozenset[str] = frozenset({"forge"})
+ACTIONS: tuple[str, ...] = (
+    "lock",
+    "attest",
+    "mint",
+    "burn",
+    "unlock",
+    "challenge",
+    "forge",
+    "wait",
+    "mine",
+    "reorg",
+    "release",
+    "pause",
+    "upgrade",
+    "fork",
+    "fork_unlock",
+)
+ADVERSARY_ACTIONS: frozenset[str] = frozenset({"forge", "reorg", "upgrade", "fork_unlock"})
 
 ACTION_ARGS: dict[str, tuple[str, ...]] = {
-    "lock": ("user", "amount"),
+    "lock": ("user", "amount", "paid"),
     "burn": ("user", "amount", "dir"),
     "attest": ("id",),
     "forge": ("id", "dir", "user", "amount"),
@@ -39,8 +62,16 @@ ACTION_ARGS: dict[str, tuple[str, ...]] = {
     "unlock": ("id",),
     "challenge": ("id",),
     "wait": ("seconds",),
+    "mine": ("blocks",),
+    "reorg": ("depth",),
+    "release": ("id",),
+    "pause": (),
+    "upgrade": (),
+    "fork": (),
+    "fork_unlock": ("id",),
 }
-"""Argument names by action. `burn` takes `dir` only under burn_mint."""
+"""Argument names by action. `burn` takes `dir` only under burn_mint; `lock` takes `paid` only
+with the fault `unchecked_deposit`."""
 
 VM_KINDS: tuple[str, ...] = ("evm", "svm", "cosmwasm", "move")
 

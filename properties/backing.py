@@ -10,15 +10,22 @@ from properties.view import Ops, View
 
 @prop("safety")
 def no_unbacked_mint(v: View, ops: Ops) -> Any:
-    """Every executed claim matches a message the source chain really emitted, in direction, recipient and amount.
+    """Every executed claim matches a message the source chain really emitted, and credits no more value than it carries.
 
-    Depends on the trust model (f < k, an honest custodian, a live and timely watcher).
+    Depends on the trust model (f < k, an honest custodian, a live and timely watcher), and on
+    conversions rounding down.
     """
     return ops.and_(
         *(
             ops.implies(
                 m.executions >= 1,
-                ops.and_(m.sent, m.claim_dir == m.dir, m.claim_user == m.user, m.claim_amount == m.amount),
+                ops.and_(
+                    m.sent,
+                    m.claim_dir == m.dir,
+                    m.claim_user == m.user,
+                    m.claim_amount == m.amount,
+                    m.credited_value <= m.value,
+                ),
             )
             for m in v.messages
         )

@@ -10,8 +10,9 @@ from properties.view import Ops, View
 
 @prop("safety")
 def no_double_spend(v: View, ops: Ops) -> Any:
-    """Every message id is executed at most once on its destination (a deposit mints once, a burn unlocks once).
+    """Every message id is executed at most once, on one chain (a deposit mints once, a burn unlocks once).
 
-    Depends only on the destination's replay protection, not on the trust model.
+    Counts executions on a forked copy of home too. Depends only on replay protection (and on
+    messages binding the chain id), not on the trust model.
     """
-    return ops.and_(*(m.executions <= 1 for m in v.messages))
+    return ops.and_(*(m.executions + m.fork_executions <= 1 for m in v.messages))

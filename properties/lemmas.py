@@ -17,12 +17,12 @@ def _matches(m: MessageView, ops: Ops) -> Any:
 
 
 def ids_in_order(v: View, ops: Ops) -> Any:
-    """Message ids below `next_id`, and only those, have been sent."""
+    """Only message ids below `next_id` have been sent (a reorg may remove some of those)."""
     n = len(v.messages)
     return ops.and_(
         v.next_id >= 0,
         v.next_id <= n,
-        *(m.sent == (v.next_id > i) for i, m in enumerate(v.messages)),
+        *(ops.implies(m.sent, v.next_id > i) for i, m in enumerate(v.messages)),
     )
 
 
@@ -36,20 +36,32 @@ def well_formed_messages(v: View, ops: Ops) -> Any:
                 m.claimed,
                 ops.and_(m.claim_amount >= 1, m.claim_dir >= 0, m.claim_dir <= 1, m.claim_user >= 0, m.claim_user <= 1),
             ),
-            ops.implies(ops.not_(m.claimed), m.executions == 0),
+            ops.implies(ops.not_(m.claimed), ops.and_(m.executions == 0, m.credited == 0, ops.not_(m.queued))),
+            ops.implies(m.queued, ops.and_(m.executions >= 1, m.credited == 0)),
+            ops.implies(m.executions == 0, m.credited == 0),
             m.executions >= 0,
+            m.fork_executions >= 0,
         ]
     return ops.and_(*parts)
 
 
 def executed_at_most_once(v: View, ops: Ops) -> Any:
     """No id has executed twice (replay protection)."""
-    return ops.and_(*(m.executions <= 1 for m in v.messages))
+    return ops.and_(*(m.executions + m.fork_executions <= 1 for m in v.messages))
+
+
+def credits_exact(v: View, ops: Ops) -> Any:
+    """A delivered claim credited exactly its message's value (true when amounts are trimmed at the source)."""
+    return ops.and_(
+        *(ops.implies(ops.and_(m.executions >= 1, ops.not_(m.queued)), m.credited_value == m.claim_value) for m in v.messages)
+    )
 
 
 def executed_claims_are_real(v: View, ops: Ops) -> Any:
     """Every executed claim is the message its source emitted."""
-    return ops.and_(*(ops.implies(m.executions >= 1, _matches(m, ops)) for m in v.messages))
+    return ops.and_(
+        *(ops.implies(ops.or_(m.executions >= 1, m.fork_executions >= 1), _matches(m, ops)) for m in v.messages)
+    )
 
 
 def ledgers_add_up(v: View, ops: Ops) -> Any:
@@ -64,5 +76,12 @@ def ledgers_add_up(v: View, ops: Ops) -> Any:
 
 GENERIC_LEMMAS = {
     f.__name__: f
-    for f in (ids_in_order, well_formed_messages, executed_at_most_once, executed_claims_are_real, ledgers_add_up)
+    for f in (
+        ids_in_order,
+        well_formed_messages,
+        executed_at_most_once,
+        executed_claims_are_real,
+        credits_exact,
+        ledgers_add_up,
+    )
 }

@@ -3,6 +3,7 @@
 NOTE(write-once): a property is one Python function over a `View` and an `Ops`. With Python values
 and `CONCRETE` it is evaluated on a replayed or Hypothesis state; with Z3 terms and `SYMBOLIC` it
 becomes a formula for the solver. Comparisons (`==`, `<=`) work on both; connectives go via `Ops`.
+Values are in the canonical unit (SEMANTICS.md, Amounts), so properties never see decimals.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 import attrs
 import z3
 
-from model.vocabulary import DIRS, USERS
+from model.vocabulary import DIRS, USERS, Amounts
 
 
 class Ops(Protocol):
@@ -71,8 +72,38 @@ SYMBOLIC: Ops = _Symbolic()
 
 
 @attrs.frozen
+class Scales:
+    """How many canonical units one base unit of each chain, and of a message, is worth."""
+
+    home: int = 1
+    remote: int = 1
+    wire: int | None = 1
+    """Canonical units per message unit when messages carry trimmed amounts; None when they carry
+    the source chain's own units (truncate policy)."""
+
+    @classmethod
+    def of(cls, a: Amounts) -> Scales:
+        dh, dr = a.home_decimals, a.remote_decimals
+        cap = a.wire_decimals if a.wire_decimals is not None else min(dh, dr)
+        w = min(cap, dh, dr)
+        d = max(dh, dr, w)
+        return cls(10 ** (d - dh), 10 ** (d - dr), 10 ** (d - w) if a.policy == "trim" else None)
+
+    def message(self, amount: Any, direction: Any, ops: Ops) -> Any:
+        if self.wire is not None:
+            return amount * self.wire
+        return ops.ite(direction == 0, amount * self.home, amount * self.remote)
+
+    def credited(self, credited: Any, direction: Any, ops: Ops) -> Any:
+        return ops.ite(direction == 0, credited * self.remote, credited * self.home)
+
+
+@attrs.frozen
 class MessageView:
-    """One message id: the source's record (`sent`, ...) and the destination's claim on it."""
+    """One message id: the source's record (`sent`, ...) and the destination's claim on it.
+
+    `value`, `claim_value` and `credited_value` are canonical; the rest are raw observed values.
+    """
 
     sent: Any
     dir: Any
@@ -83,80 +114,138 @@ class MessageView:
     claim_user: Any
     claim_amount: Any
     executions: Any
+    value: Any = 0
+    claim_value: Any = 0
+    credited: Any = 0
+    credited_value: Any = 0
+    queued: Any = False
+    fork_executions: Any = 0
 
 
 @attrs.frozen
 class View:
+    """Balances, escrow and supplies are canonical values; `supply` is the initial supply's value."""
+
     escrow: Any
     supply_home: Any
     supply_remote: Any
     balance_home: tuple[Any, ...]
     balance_remote: tuple[Any, ...]
     messages: tuple[MessageView, ...]
-    supply: int
-    """The initial supply (a bound), the conserved quantity in the canonical unit."""
+    supply: Any
     next_id: Any = 0
     now: Any = 0
+    dust: Any = 0
+    loss_chains: tuple[str, ...] = ("home",)
+
+    def adversary_value(self, ops: Ops) -> Any:
+        """What `mallory` holds, in canonical units, on the chains where value can be extracted."""
+        mallory = USERS.index("mallory")
+        held = {"home": self.balance_home[mallory], "remote": self.balance_remote[mallory]}
+        return ops.sum(held[c] for c in self.loss_chains)
 
 
-def concrete_view(observed: Mapping[str, Any], messages: int, supply: int) -> View:
+def _message(raw: dict[str, Any], scales: Scales, ops: Ops) -> MessageView:
+    return MessageView(
+        sent=raw["sent"],
+        dir=raw["dir"],
+        user=raw["user"],
+        amount=raw["amount"],
+        claimed=raw["claimed"],
+        claim_dir=raw["claim_dir"],
+        claim_user=raw["claim_user"],
+        claim_amount=raw["claim_amount"],
+        executions=raw["executions"],
+        value=scales.message(raw["amount"], raw["dir"], ops),
+        claim_value=scales.message(raw["claim_amount"], raw["claim_dir"], ops),
+        credited=raw["credited"],
+        credited_value=scales.credited(raw["credited"], raw["claim_dir"], ops),
+        queued=raw["queued"],
+        fork_executions=raw["fork_executions"],
+    )
+
+
+def concrete_view(
+    observed: Mapping[str, Any],
+    messages: int,
+    supply: int,
+    amounts: Amounts | None = None,
+    loss_chains: tuple[str, ...] = ("home",),
+) -> View:
     """A View of an observed dict (reference `observe()`, or a decoded / ITF state)."""
+    scales = Scales.of(amounts or Amounts())
     sent = observed["sent"]
     claims = observed["claims"]
     rows = []
     for i in range(messages):
         s = sent.get(i)
         c = claims.get(i)
-        rows.append(
-            MessageView(
-                sent=s is not None,
-                dir=DIRS.index(s["dir"]) if s else 0,
-                user=USERS.index(s["user"]) if s else 0,
-                amount=s["amount"] if s else 0,
-                claimed=c is not None,
-                claim_dir=DIRS.index(c["dir"]) if c else 0,
-                claim_user=USERS.index(c["user"]) if c else 0,
-                claim_amount=c["amount"] if c else 0,
-                executions=c["executions"] if c else 0,
-            )
-        )
+        raw = {
+            "sent": s is not None,
+            "dir": DIRS.index(s["dir"]) if s else 0,
+            "user": USERS.index(s["user"]) if s else 0,
+            "amount": s["amount"] if s else 0,
+            "claimed": c is not None,
+            "claim_dir": DIRS.index(c["dir"]) if c else 0,
+            "claim_user": USERS.index(c["user"]) if c else 0,
+            "claim_amount": c["amount"] if c else 0,
+            "executions": c["executions"] if c else 0,
+            "credited": c.get("credited", 0) if c else 0,
+            "queued": bool(c.get("queued", False)) if c else False,
+            "fork_executions": c.get("fork_executions", 0) if c else 0,
+        }
+        rows.append(_message(raw, scales, CONCRETE))
     return View(
-        escrow=observed["escrow"],
-        supply_home=observed["supply_home"],
-        supply_remote=observed["supply_remote"],
-        balance_home=tuple(observed["balance_home"][u] for u in USERS),
-        balance_remote=tuple(observed["balance_remote"][u] for u in USERS),
+        escrow=observed["escrow"] * scales.home,
+        supply_home=observed["supply_home"] * scales.home,
+        supply_remote=observed["supply_remote"] * scales.remote,
+        balance_home=tuple(observed["balance_home"][u] * scales.home for u in USERS),
+        balance_remote=tuple(observed["balance_remote"][u] * scales.remote for u in USERS),
         messages=tuple(rows),
-        supply=supply,
+        supply=supply * scales.home,
         next_id=observed["next_id"],
-        now=observed["now"],
+        now=observed.get("now", 0),
+        dust=observed.get("dust", 0),
+        loss_chains=loss_chains,
     )
 
 
-def symbolic_view(s: Any, supply: int) -> View:
+def symbolic_view(
+    s: Any, supply: int, amounts: Amounts | None = None, loss_chains: tuple[str, ...] = ("home",)
+) -> View:
     """A View of a `model.symbolic.SymState`."""
+    scales = Scales.of(amounts or Amounts())
     rows = tuple(
-        MessageView(
-            sent=s.slot("sent", i),
-            dir=s.slot("sent_dir", i),
-            user=s.slot("sent_user", i),
-            amount=s.slot("sent_amount", i),
-            claimed=s.slot("claimed", i),
-            claim_dir=s.slot("claim_dir", i),
-            claim_user=s.slot("claim_user", i),
-            claim_amount=s.slot("claim_amount", i),
-            executions=s.slot("executions", i),
+        _message(
+            {
+                "sent": s.slot("sent", i),
+                "dir": s.slot("sent_dir", i),
+                "user": s.slot("sent_user", i),
+                "amount": s.slot("sent_amount", i),
+                "claimed": s.slot("claimed", i),
+                "claim_dir": s.slot("claim_dir", i),
+                "claim_user": s.slot("claim_user", i),
+                "claim_amount": s.slot("claim_amount", i),
+                "executions": s.slot("executions", i),
+                "credited": s.slot("credited", i),
+                "queued": s.slot("queued", i),
+                "fork_executions": s.slot("fork_executions", i),
+            },
+            scales,
+            SYMBOLIC,
         )
         for i in range(s.messages)
     )
     return View(
-        escrow=s["escrow"],
-        supply_home=s["supply_home"],
-        supply_remote=s["supply_remote"],
-        balance_home=tuple(s.user("balance_home", u) for u in range(len(USERS))),
-        balance_remote=tuple(s.user("balance_remote", u) for u in range(len(USERS))),
+        escrow=s["escrow"] * scales.home,
+        supply_home=s["supply_home"] * scales.home,
+        supply_remote=s["supply_remote"] * scales.remote,
+        balance_home=tuple(s.user("balance_home", u) * scales.home for u in range(len(USERS))),
+        balance_remote=tuple(s.user("balance_remote", u) * scales.remote for u in range(len(USERS))),
         messages=rows,
-        supply=supply,
+        supply=supply * scales.home,
         next_id=s["next_id"],
         now=s["now"],
+        dust=s["dust"],
+        loss_chains=loss_chains,
     )

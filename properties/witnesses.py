@@ -13,6 +13,7 @@ def _completed(m: MessageView, ops: Ops, direction: int) -> Any:
         m.sent,
         m.dir == direction,
         m.executions >= 1,
+        ops.not_(m.queued),
         m.claim_dir == m.dir,
         m.claim_user == m.user,
         m.claim_amount == m.amount,

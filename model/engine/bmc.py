@@ -15,7 +15,7 @@ from model.symbolic import StepArgs
 from model.system import System
 from model.trace import Trace
 from properties import Property
-from properties.view import SYMBOLIC, symbolic_view
+from properties.view import SYMBOLIC
 
 
 def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: float = 60.0) -> Finding:
@@ -30,7 +30,7 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
     supply = system.bounds.supply
 
     def target(k: int) -> z3.BoolRef:
-        holds = prop.holds(symbolic_view(states[k], supply), SYMBOLIC)
+        holds = prop.holds(system.view(states[k]), SYMBOLIC)
         return holds if prop.kind == "witness" else z3.Not(holds)
 
     for k in range(depth + 1):

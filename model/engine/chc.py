@@ -18,7 +18,7 @@ import z3
 from model.symbolic import StepArgs
 from model.system import System
 from properties import Property
-from properties.view import SYMBOLIC, symbolic_view
+from properties.view import SYMBOLIC
 
 
 @attrs.frozen
@@ -42,7 +42,7 @@ def prove_chc(system: System, prop: Property, timeout: float = 30.0) -> ChcResul
     here = [s[n] for n in names]
     there = [s2[n] for n in names]
     step_vars = [a.act, a.id, a.user, a.amount, a.dir, a.seconds, z3.Int("case@0")]
-    holds = prop.holds(symbolic_view(s, system.bounds.supply), SYMBOLIC)
+    holds = prop.holds(system.view(s), SYMBOLIC)
     solver = z3.SolverFor("HORN")
     solver.set("timeout", max(1, int(timeout * 1000)))
     solver.add(z3.ForAll(here, z3.Implies(fix(system.initial_state(s)), inv(*here))))

@@ -15,7 +15,7 @@ import z3
 
 from model.symbolic import StepArgs
 from model.system import System
-from model.vocabulary import ACTION_ARGS, ACTIONS, DIRS, USERS
+from model.vocabulary import ACTIONS, DIRS, USERS
 
 
 @attrs.frozen
@@ -26,12 +26,14 @@ class Outcome:
     states: tuple[dict[str, Any] | None, ...]
 
 
-def _pins(a: StepArgs, action: str, args: dict[str, Any]) -> list[z3.BoolRef]:
+def _pins(system: System, a: StepArgs, action: str, args: dict[str, Any]) -> list[z3.BoolRef]:
+    if action not in ACTIONS:
+        return [z3.BoolVal(False)]
     named = a.named()
-    pins = [a.act == ACTIONS.index(action)] if action in ACTIONS else [z3.BoolVal(False)]
+    pins = [a.act == ACTIONS.index(action)]
+    if set(args) != set(system.arg_names(action)):
+        return [z3.BoolVal(False)]
     for name, value in args.items():
-        if name not in ACTION_ARGS.get(action, ()) or name not in named:
-            return [z3.BoolVal(False)]
         if name == "user":
             value = USERS.index(value) if value in USERS else -1
         elif name == "dir":
@@ -55,7 +57,7 @@ def run(system: System, steps: Sequence[tuple[str, dict[str, Any]]]) -> Outcome:
         a = StepArgs.fresh(k)
         nxt = system.state(k + 1)
         solver.push()
-        solver.add(system.trans(state, a, nxt), *_pins(a, action, args))
+        solver.add(system.trans(state, a, nxt), *_pins(system, a, action, args))
         if solver.check() == z3.sat:
             model = solver.model()
             decoded = system.decode_state(model, nxt)

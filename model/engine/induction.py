@@ -18,12 +18,12 @@ import attrs
 import z3
 
 from model.engine.readable import infix
-from model.protocols.base import fraudulent
+from model.symbolic import fraudulent
 from model.symbolic import StepArgs, SymState
 from model.system import System
 from properties import Property
 from properties.lemmas import GENERIC_LEMMAS
-from properties.view import SYMBOLIC, symbolic_view
+from properties.view import SYMBOLIC
 
 
 @attrs.frozen
@@ -58,7 +58,7 @@ class Proof:
 def _conjuncts(
     system: System, prop: Property, s: SymState, dropped: set[str] = frozenset()  # type: ignore[assignment]
 ) -> dict[str, tuple[z3.BoolRef, str]]:
-    view = symbolic_view(s, system.bounds.supply)
+    view = system.view(s)
     out: dict[str, tuple[z3.BoolRef, str]] = {prop.name: (prop.holds(view, SYMBOLIC), prop.claim)}
     for name, lemma in GENERIC_LEMMAS.items():
         if name != prop.name:

@@ -6,6 +6,6 @@ import sys
 
 from model.registry import Registry, load_package
 
-PROTOCOLS = Registry("protocol", required=("actions", "sends", "executes", "initial"))
+PROTOCOLS = Registry("protocol", required=("actions", "send_action", "execute_action", "debit", "credit", "refund", "loss_chains"))
 register = PROTOCOLS.register
 load_package(sys.modules[__name__])

@@ -12,9 +12,9 @@ import attrs
 import z3
 
 from model.protocols import register
-from model.protocols.base import ProtocolFamily, Updates, emit
-from model.symbolic import Case, StepArgs, SymState, slot_key, user_key
-from model.trust.base import TrustModel
+from model.protocols.amounts import OUT
+from model.protocols.base import Env, ProtocolFamily, Updates, add
+from model.symbolic import SymState, user_key
 from model.vocabulary import USERS
 
 CHAIN_OF = {0: ("balance_home", "supply_home"), 1: ("balance_remote", "supply_remote")}
@@ -26,32 +26,30 @@ CHAIN_OF = {0: ("balance_home", "supply_home"), 1: ("balance_remote", "supply_re
 class BurnMint(ProtocolFamily):
     id: ClassVar[str] = "burn_mint"
     actions: ClassVar[tuple[str, ...]] = ("burn", "attest", "forge", "mint")
+    loss_chains: ClassVar[tuple[str, ...]] = ("home", "remote")
 
-    def initial(self, supply: int) -> dict[str, int]:
-        return {user_key("balance_home", 0): supply, "supply_home": supply}
+    def send_action(self, direction: int) -> str:
+        return "burn"
 
-    def sends(self, s: SymState, a: StepArgs) -> list[Case]:
-        out = []
-        for direction, (balance, supply) in CHAIN_OF.items():
-            for u in range(len(USERS)):
-                guard, updates = emit(s, a, direction, u)
-                updates[user_key(balance, u)] = s.user(balance, u) - a.amount
-                updates[supply] = s[supply] - a.amount
-                guard = z3.And(guard, s.user(balance, u) >= a.amount)
-                out.append(Case("burn", guard, updates, {"user": u, "amount": a.amount, "dir": direction}))
-        return out
+    def execute_action(self, direction: int) -> str:
+        return "mint"
 
-    def executes(self, s: SymState, a: StepArgs, trust: TrustModel) -> list[Case]:
-        out = []
-        for i in range(s.messages):
-            amount, user = s.slot("claim_amount", i), s.slot("claim_user", i)
-            for direction in CHAIN_OF:
-                balance, supply = CHAIN_OF[1 - direction]
-                mint: Updates = {
-                    slot_key("executions", i): s.slot("executions", i) + 1,
-                    supply: s[supply] + amount,
-                }
-                for u in range(len(USERS)):
-                    mint[user_key(balance, u)] = s.user(balance, u) + z3.If(user == u, amount, 0)
-                out.append(Case("mint", self.executable(s, trust, i, direction), mint, {"id": i}))
-        return out
+    def debit(self, s: SymState, direction: int, user: int, debited: z3.ArithRef, updates: Updates) -> z3.BoolRef:
+        balance, supply = CHAIN_OF[direction]
+        add(updates, s, user_key(balance, user), -debited)
+        add(updates, s, supply, -debited)
+        return s[user_key(balance, user)] >= debited
+
+    def credit(self, s: SymState, env: Env, direction: int, user: z3.ArithRef, credit: z3.ArithRef, updates: Updates) -> z3.BoolRef:
+        balance, supply = CHAIN_OF[1 - direction]
+        add(updates, s, supply, credit)
+        for u in range(len(USERS)):
+            add(updates, s, user_key(balance, u), z3.If(user == u, credit, 0))
+        return self.u64_guard(s, env, supply, credit)
+
+    def refund(self, s: SymState, user: int, amount: z3.ArithRef, updates: Updates) -> None:
+        add(updates, s, user_key("balance_home", user), amount)
+        add(updates, s, "supply_home", amount)
+
+
+__all__ = ["BurnMint", "OUT"]

@@ -12,12 +12,10 @@ import attrs
 import z3
 
 from model.protocols import register
-from model.protocols.base import ProtocolFamily, Updates, emit
-from model.symbolic import Case, StepArgs, SymState, slot_key, user_key
-from model.trust.base import TrustModel
+from model.protocols.amounts import OUT
+from model.protocols.base import Env, ProtocolFamily, Updates, add
+from model.symbolic import SymState, user_key
 from model.vocabulary import USERS
-
-OUT, BACK = 0, 1
 
 
 @register
@@ -25,44 +23,39 @@ OUT, BACK = 0, 1
 class LockMint(ProtocolFamily):
     id: ClassVar[str] = "lock_mint"
     actions: ClassVar[tuple[str, ...]] = ("lock", "burn", "attest", "forge", "mint", "unlock")
+    loss_chains: ClassVar[tuple[str, ...]] = ("home",)
 
-    def initial(self, supply: int) -> dict[str, int]:
-        return {user_key("balance_home", 0): supply, "supply_home": supply}
+    def send_action(self, direction: int) -> str:
+        return "lock" if direction == OUT else "burn"
 
-    def sends(self, s: SymState, a: StepArgs) -> list[Case]:
-        out = []
-        for u in range(len(USERS)):
-            guard, updates = emit(s, a, OUT, u)
-            updates[user_key("balance_home", u)] = s.user("balance_home", u) - a.amount
-            updates["escrow"] = s["escrow"] + a.amount
-            guard = z3.And(guard, s.user("balance_home", u) >= a.amount)
-            out.append(Case("lock", guard, updates, {"user": u, "amount": a.amount}))
-        for u in range(len(USERS)):
-            guard, updates = emit(s, a, BACK, u)
-            updates[user_key("balance_remote", u)] = s.user("balance_remote", u) - a.amount
-            updates["supply_remote"] = s["supply_remote"] - a.amount
-            guard = z3.And(guard, s.user("balance_remote", u) >= a.amount)
-            out.append(Case("burn", guard, updates, {"user": u, "amount": a.amount}))
-        return out
+    def execute_action(self, direction: int) -> str:
+        return "mint" if direction == OUT else "unlock"
 
-    def executes(self, s: SymState, a: StepArgs, trust: TrustModel) -> list[Case]:
-        out = []
-        for i in range(s.messages):
-            amount, user = s.slot("claim_amount", i), s.slot("claim_user", i)
-            mint: Updates = {
-                slot_key("executions", i): s.slot("executions", i) + 1,
-                "supply_remote": s["supply_remote"] + amount,
-            }
+    def debit(self, s: SymState, direction: int, user: int, debited: z3.ArithRef, updates: Updates) -> z3.BoolRef:
+        if direction == OUT:
+            balance = user_key("balance_home", user)
+            add(updates, s, balance, -debited)
+            add(updates, s, "escrow", debited)
+        else:
+            balance = user_key("balance_remote", user)
+            add(updates, s, balance, -debited)
+            add(updates, s, "supply_remote", -debited)
+        return s[balance] >= debited
+
+    def credit(self, s: SymState, env: Env, direction: int, user: z3.ArithRef, credit: z3.ArithRef, updates: Updates) -> z3.BoolRef:
+        if direction == OUT:
+            add(updates, s, "supply_remote", credit)
             for u in range(len(USERS)):
-                mint[user_key("balance_remote", u)] = s.user("balance_remote", u) + z3.If(user == u, amount, 0)
-            out.append(Case("mint", self.executable(s, trust, i, OUT), mint, {"id": i}))
+                add(updates, s, user_key("balance_remote", u), z3.If(user == u, credit, 0))
+            return self.u64_guard(s, env, "supply_remote", credit)
+        add(updates, s, "escrow", -credit)
+        for u in range(len(USERS)):
+            add(updates, s, user_key("balance_home", u), z3.If(user == u, credit, 0))
+        return s["escrow"] >= credit
 
-            unlock: Updates = {
-                slot_key("executions", i): s.slot("executions", i) + 1,
-                "escrow": s["escrow"] - amount,
-            }
-            for u in range(len(USERS)):
-                unlock[user_key("balance_home", u)] = s.user("balance_home", u) + z3.If(user == u, amount, 0)
-            guard = z3.And(self.executable(s, trust, i, BACK), s["escrow"] >= amount)
-            out.append(Case("unlock", guard, unlock, {"id": i}))
-        return out
+    def refund(self, s: SymState, user: int, amount: z3.ArithRef, updates: Updates) -> None:
+        add(updates, s, user_key("balance_home", user), amount)
+        add(updates, s, "escrow", -amount)
+
+    def reorg_guard(self, s: SymState, refunded: z3.ArithRef) -> list[z3.BoolRef]:
+        return [s["escrow"] >= refunded]

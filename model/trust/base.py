@@ -78,6 +78,8 @@ class TrustModel:
     faults: frozenset[str] = attrs.field(
         factory=frozenset, converter=_faults, validator=_check_faults, kw_only=True, metadata={"param": False}
     )
+    scope: str = attrs.field(default="", kw_only=True, metadata={"param": False, "internal": True})
+    """Prefix of this model's parameter terms when it is nested (an aggregate's `v0.`)."""
 
     @property
     def evidence(self) -> tuple[EvidenceField, ...]:
@@ -97,6 +99,14 @@ class TrustModel:
     @property
     def reorg_bound(self) -> int:
         return 0
+
+    def reorg_term(self) -> z3.ArithRef:
+        """The reorg depth this model grants the adversary, as a term (a parameter if it has one)."""
+        return z3.IntVal(self.reorg_bound)
+
+    def wait_guard(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> z3.BoolRef:
+        """What must hold for time to pass (an honest party's deadline); true by default."""
+        return z3.BoolVal(True)
 
     def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
         raise NotImplementedError
@@ -134,7 +144,7 @@ class TrustModel:
     def t(self, name: str) -> z3.ExprRef:
         """The Z3 constant standing for parameter `name` (pinned to its value by `pinned`)."""
         value = getattr(self, name)
-        key = f"{self.id}.{name}"
+        key = f"{self.scope}{self.id}.{name}"
         return z3.Bool(key) if isinstance(value, bool) else z3.Int(key)
 
     def param_names(self) -> tuple[str, ...]:
@@ -156,6 +166,8 @@ class TrustModel:
         out: dict[str, Any] = {}
         for a in attrs.fields(type(self)):
             value = getattr(self, a.name)
+            if a.metadata.get("internal"):
+                continue
             if a.name == "faults":
                 if value:
                     out["faults"] = sorted(value)

@@ -76,7 +76,7 @@ class Optimistic(TrustModel):
 
     def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
         live = self.t("watchers") >= 1
-        out = [
+        return [
             Case(
                 "challenge",
                 z3.And(live, self._open_fraud(s, i, fraudulent)),
@@ -85,16 +85,18 @@ class Optimistic(TrustModel):
             )
             for i in range(s.messages)
         ]
-        deadline = [
-            z3.Implies(
-                z3.And(live, self._open_fraud(s, i, fraudulent)),
-                s["now"] + a.seconds <= s.ev("posted_at", i) + self.t("delay"),
+
+    def wait_guard(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> z3.BoolRef:
+        live = self.t("watchers") >= 1
+        return z3.And(
+            *(
+                z3.Implies(
+                    z3.And(live, self._open_fraud(s, i, fraudulent)),
+                    s["now"] + a.seconds <= s.ev("posted_at", i) + self.t("delay"),
+                )
+                for i in range(s.messages)
             )
-            for i in range(s.messages)
-        ]
-        guard = z3.And(a.seconds >= 1, *deadline)
-        out.append(Case("wait", guard, {"now": s["now"] + a.seconds}, {"seconds": a.seconds}))
-        return out
+        )
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         return {
