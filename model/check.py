@@ -40,9 +40,13 @@ class Result:
     needed: tuple[str, ...] = ()
     invariant: tuple[tuple[str, str], ...] = ()
     cti: dict[str, Any] | None = None
+    max_loss: int | str | None = None
+    """The adversary's worst-case extraction within the bound (an int, "unbounded" or "unknown")."""
 
     @property
     def ok(self) -> bool:
+        if self.property == MAX_LOSS:
+            return self.expected is None or self.verdict == "capped"
         if self.expected is None:
             return self.verdict in ("bounded", "proved", "witnessed")
         if self.verdict == "proved" and self.expected == "bounded":
@@ -63,6 +67,7 @@ class Result:
             "known": self.known,
             "why": self.why,
             "needed": list(self.needed),
+            "max_loss": self.max_loss,
         }
 
 
@@ -90,6 +95,48 @@ def system_of(sc: Scenario) -> System:
 
 
 WITNESS = "can_complete_transfer"
+MAX_LOSS = "max_loss"
+
+
+def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Result:
+    """The worst-case loss within the bound; against `max_loss <= X` when the scenario asserts it."""
+    from model.engine.loss import max_loss
+
+    loss = max_loss(system_of(sc), sc.bounds.loss_depth, seed=sc.seed, timeout=sc.timeout)
+    value: int | str = loss.value if loss.verdict == "exact" and loss.value is not None else loss.verdict
+    bound = sc.max_loss
+    if loss.verdict == "unknown":
+        verdict = "unknown"
+    elif bound is None:
+        verdict = "measured"
+    elif loss.verdict == "exact" and loss.value is not None and loss.value <= bound:
+        verdict = "capped"
+    else:
+        verdict = "exceeded"
+    path, known = None, False
+    if verdict == "exceeded" and loss.trace is not None and save:
+        m = meta(sc, MAX_LOSS, "violation", None)
+        m["max_loss_bound"] = bound
+        m["max_loss"] = loss.value
+        document = itf.to_itf(loss.trace, m)
+        rel = corpus.relative(sc.protocol.id, sc.trust.id, MAX_LOSS, sc.slug, "violation")
+        stored, known = corpus.save(document, rel, root)
+        path = str(stored)
+    return Result(
+        scenario=sc.name,
+        property=MAX_LOSS,
+        expected=f"<= {bound}" if bound is not None else None,
+        verdict=verdict,
+        depth=len(loss.trace) if loss.trace is not None else sc.bounds.depth,
+        counterexample=path,
+        seconds=loss.seconds,
+        known=known,
+        why=loss.why,
+        protocol=sc.protocol.id,
+        trust=sc.trust.id,
+        params=sc.trust.describe(),
+        max_loss=value,
+    )
 
 
 def check(sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True, prove: bool = False) -> Result:

@@ -8,6 +8,8 @@ does not replay); 2 bad input or a tool problem, as one line naming the file and
 from __future__ import annotations
 
 import argparse
+
+import attrs
 import json
 import os
 import sys
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from model import corpus, itf
-from model.check import Result, check, counterfactual
+from model.check import MAX_LOSS, Result, check, check_loss, counterfactual
 from model.errors import BadInput, ToolError
 from model.protocols import PROTOCOLS
 from model.scenarios import Scenario, discover
@@ -110,7 +112,24 @@ def _describe(r: Result) -> str:
 
 def _run_one(job: tuple[Scenario, str, bool]) -> Result:
     sc, prop, prove = job
+    if prop == MAX_LOSS:
+        return check_loss(sc)
     return check(sc, prop, prove=prove)
+
+
+def _with_loss(results: list[Result]) -> list[Result]:
+    """Put each scenario's measured max_loss on its violated rows; keep only asserted max_loss rows."""
+    loss = {r.scenario: r.max_loss for r in results if r.property == MAX_LOSS}
+    out = []
+    for r in results:
+        if r.property == MAX_LOSS:
+            if r.expected is not None:
+                out.append(r)
+        elif r.verdict == "violated" and r.scenario in loss:
+            out.append(attrs.evolve(r, max_loss=loss[r.scenario]))
+        else:
+            out.append(r)
+    return out
 
 
 def _regressions(scenarios: list[Scenario], results: list[Result]) -> dict[tuple[str, str], str]:
@@ -137,12 +156,18 @@ def _verify(ns: argparse.Namespace) -> int:
     paths = [Path(p) for p in ns.paths] or [Path("scenarios")]
     scenarios = discover(paths)
     jobs = [(sc, prop, not ns.no_prove) for sc in scenarios for prop in sc.expect]
+    jobs += [
+        (sc, MAX_LOSS, False)
+        for sc in scenarios
+        if sc.max_loss is not None or (not ns.no_loss and "violated" in sc.expect.values())
+    ]
     workers = ns.jobs or os.cpu_count() or 1
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_run_one, jobs))
     else:
         results = [_run_one(j) for j in jobs]
+    results = _with_loss(results)
     fixed = _regressions(scenarios, results)
     ok = all(r.ok for r in results)
     if ns.json:
@@ -166,14 +191,17 @@ def _verify(ns: argparse.Namespace) -> int:
 
 
 def _table(results: list[Result], fixed: dict[tuple[str, str], str]) -> str:
-    head = ("scenario", "property", "expected", "verdict", "depth", "seconds", "", "trace")
+    head = ("scenario", "property", "expected", "verdict", "depth", "max_loss", "seconds", "", "trace")
     rows = []
     for r in results:
         trace = r.counterexample or fixed.get((r.scenario, r.property)) or ""
         if r.counterexample and r.known:
             trace += " (known)"
-        depth = f"{r.depth}" if r.verdict in ("violated", "witnessed") else f"<={r.depth}"
-        rows.append((r.scenario, r.property, r.expected or "-", r.verdict, depth, f"{r.seconds:.2f}", "ok" if r.ok else "MISMATCH", trace))
+        depth = f"{r.depth}" if r.verdict in ("violated", "witnessed", "capped", "exceeded", "measured") else f"<={r.depth}"
+        loss = "" if r.max_loss is None else str(r.max_loss)
+        rows.append(
+            (r.scenario, r.property, r.expected or "-", r.verdict, depth, loss, f"{r.seconds:.2f}", "ok" if r.ok else "MISMATCH", trace)
+        )
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
@@ -252,6 +280,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true")
     v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of cores)")
     v.add_argument("--no-prove", action="store_true", help="BMC only: report bounded, never proved")
+    v.add_argument("--no-loss", action="store_true", help="skip max_loss unless a scenario asserts it")
     v.set_defaults(run=_verify)
 
     s = sub.add_parser("show", help="print a counterexample file as a short program")

@@ -72,7 +72,7 @@ def options_of(meta: dict[str, Any], where: str) -> Options:
 def system_of(meta: dict[str, Any], where: str) -> System:
     trust = TRUST_MODELS.build(meta["trust"], meta["params"], where, "#meta.params")
     protocol = PROTOCOLS.build(meta["protocol"], {}, where, "#meta.protocol")
-    bounds = Bounds(**{k: int(v) for k, v in meta["bounds"].items()})
+    bounds = Bounds(**{k: int(v) for k, v in meta["bounds"].items() if k in ('depth', 'messages', 'supply', 'loss_depth')})
     return System(protocol, trust, bounds, options_of(meta, where))
 
 

@@ -27,7 +27,7 @@ MAX_LOSS = "max_loss"
 OPTION_TABLES = ("faults", "defences", "adversary", "amounts")
 TOP_KEYS = {"name", "description", "source", "protocol", "trust", "bounds", "expect", "seed", "timeout", "variants", *OPTION_TABLES}
 VARIANT_KEYS = {"description", "trust", "bounds", "expect", *OPTION_TABLES}
-BOUND_KEYS = {"depth", "messages", "supply"}
+BOUND_KEYS = {"depth", "messages", "supply", "loss_depth"}
 DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
 ADVERSARY_KEYS = {"reorg", "forks"}
 AMOUNT_KEYS = {a.name for a in attrs.fields(Amounts)}
@@ -75,7 +75,7 @@ def _bounds(raw: dict[str, Any], where: str, field: str) -> Bounds:
     for key in raw:
         if key not in BOUND_KEYS:
             raise BadInput(where, f"{field}.{key}", f"unknown bound (known: {', '.join(sorted(BOUND_KEYS))})")
-    lows = {"depth": 0, "messages": 1, "supply": 1}
+    lows = {"depth": 0, "messages": 1, "supply": 1, "loss_depth": 0}
     return Bounds(**{k: _int(v, where, f"{field}.{k}", lows[k]) for k, v in raw.items()})
 
 

@@ -290,3 +290,42 @@ def decode_state(model: z3.ModelRef, s: SymState) -> dict[str, object]:
 
 def value_of(model: z3.ModelRef, term: z3.ExprRef) -> int | bool:
     return _value(model, term)
+
+
+class ScopedState:
+    """A SymState seen by a nested trust model: its evidence and globals carry a prefix (`v0.`)."""
+
+    def __init__(self, base: SymState, prefix: str) -> None:
+        self.base = base
+        self.prefix = prefix
+        self.messages = base.messages
+        self.layout = base.layout
+        self.step = base.step
+
+    def __getitem__(self, name: str) -> z3.ExprRef:
+        if name.startswith("vg_"):
+            return self.base[f"vg_{self.prefix}{name[3:]}"]
+        return self.base[name]
+
+    def has(self, name: str) -> bool:
+        return self.base.has(name)
+
+    def slot(self, field: str, i: int) -> z3.ExprRef:
+        return self.base.slot(field, i)
+
+    def user(self, field: str, u: int) -> z3.ExprRef:
+        return self.base.user(field, u)
+
+    def ev(self, field: str, i: int) -> z3.ExprRef:
+        return self.base.ev(self.prefix + field, i)
+
+    def g(self, field: str) -> z3.ExprRef:
+        return self.base.g(self.prefix + field)
+
+    def scoped_key(self, key: str) -> str:
+        """The base state's name for a key a nested model writes (`ev_x[i]`, `vg_x`)."""
+        if key.startswith("ev_"):
+            return f"ev_{self.prefix}{key[3:]}"
+        if key.startswith("vg_"):
+            return f"vg_{self.prefix}{key[3:]}"
+        return key

@@ -102,6 +102,9 @@ class Bounds:
     depth: int = attrs.field(default=12, validator=attrs.validators.ge(0))
     messages: int = attrs.field(default=3, validator=attrs.validators.ge(1))
     supply: int = attrs.field(default=100, validator=attrs.validators.ge(1))
+    loss_depth: int = attrs.field(default=6, validator=attrs.validators.ge(0))
+    """Steps within which max_loss is computed exactly (the search for the worst extraction is
+    costlier than BMC, and real drains take a handful of steps)."""
 
 
 def user_index(name: str) -> int:

@@ -4,13 +4,19 @@ Message ids are global (SEMANTICS.md): both sources draw them from one counter, 
 unique across both destinations.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 
 import attrs
 
+from model.reference.amounts import Conversion
 from model.reference.context import WorldContext
 from model.reference.guard import require
+from model.reference.guardian import Guardian
+from model.reference.limiter import InboundBucket
+from model.reference.payout import Payout
 from model.reference.token import Token
 from model.reference.verifier import Verifier
 
@@ -25,7 +31,10 @@ _DIGEST_DOMAIN = "bridgeproof/message/v1"
 
 @attrs.frozen
 class Message:
-    """A transfer message: the sender is paid on the other chain in its own account, so `user` is both ends."""
+    """A transfer message: the sender is paid on the other chain in its own account, so `user` is both ends.
+
+    `amount` is in message units (SEMANTICS.md, Amounts): what the wire carries, not what was debited.
+    """
 
     id: int
     dir: str
@@ -33,7 +42,11 @@ class Message:
     amount: int
 
     def digest(self) -> bytes:
-        """The hash a verifier signs; it binds all four fields so evidence for one claim never fits another."""
+        """The hash a verifier signs; it binds all four fields so evidence for one claim never fits another.
+
+        It binds no chain id: each destination accepts only its own `dir`, and whether a forked copy of
+        home honours it is decided by the `unbound_chain_id` fault, not by this hash.
+        """
         encoded = json.dumps([_DIGEST_DOMAIN, self.id, self.dir, self.user, self.amount], separators=(",", ":"))
         return hashlib.sha256(encoded.encode()).digest()
 
@@ -43,11 +56,40 @@ class Message:
 
 
 @attrs.frozen
-class Claim:
-    """What a destination was shown for an id and how often it executed it; evidence lives in the verifier."""
+class Sent:
+    """A message in a source outbox, with the block it was included in and what it took from the sender."""
 
     message: Message
+    block: int
+    debited: int
+
+    def fields(self) -> dict[str, object]:
+        return {**self.message.fields(), "block": self.block, "debited": self.debited}
+
+
+@attrs.frozen
+class Claim:
+    """What a destination was shown for an id and what it did with it; evidence lives in the verifier."""
+
+    message: Message
+    claimed_at: int
     executions: int = 0
+    queued: bool = False
+    queued_at: int = 0
+    credited: int = 0
+    fork_executions: int = 0
+
+    def fields(self) -> dict[str, object]:
+        """The observable record, without `evidence` (the verifier's to give)."""
+        return {
+            **self.message.fields(),
+            "executions": self.executions,
+            "queued": self.queued,
+            "queued_at": self.queued_at,
+            "credited": self.credited,
+            "fork_executions": self.fork_executions,
+            "claimed_at": self.claimed_at,
+        }
 
 
 class MessageCounter:
@@ -69,11 +111,38 @@ class MessageCounter:
         return msg_id
 
 
-class Endpoint:
-    """The destination side of a chain: the claims it has been shown and its replay protection."""
+@attrs.frozen
+class Policy:
+    """The destination's defences, as configured by its owner: what it may execute and how fast."""
 
-    def __init__(self, verifier: Verifier) -> None:
+    per_tx_limit: int | None = None
+    bucket_mode: str = "queue"
+    release_delay: int = 0
+
+
+class Endpoint:
+    """The destination side of a chain: its claims, replay protection, defences and payout.
+
+    NOTE(deliver): `execute` is SEMANTICS.md's *deliver*. Each public method checks everything first
+    and mutates last, so a refusal changes nothing even before the world's snapshot restores it.
+    """
+
+    def __init__(
+        self,
+        chain: str,
+        verifier: Verifier,
+        guardian: Guardian,
+        conversion: Conversion,
+        policy: Policy,
+        bucket: InboundBucket | None,
+    ) -> None:
+        self.chain = chain
         self.verifier = verifier
+        self.guardian = guardian
+        self.conversion = conversion
+        self.policy = policy
+        self.bucket = bucket
+        self.payout: Payout | None = None  # wired by the deployment once the vault or token exists
         self.claims: dict[int, Claim] = {}
 
     def record(self, claim: Claim) -> None:
@@ -81,32 +150,81 @@ class Endpoint:
         require(claim.message.id not in self.claims, "id already claimed")
         self.claims[claim.message.id] = claim
 
-    def admit(self, msg_id: int, now: int) -> Message:
-        """Check, without changing anything, that a claim may execute now; returns the message to execute."""
+    def credit_of(self, message: Message) -> int:
+        """What a message pays here, in this chain's base units."""
+        source, _ = ROUTES[message.dir]
+        return self.conversion.credit(source, self.chain, message.amount)
+
+    def admit(self, msg_id: int, ctx: WorldContext) -> Claim:
+        """Check, without changing anything, that a claim may execute now; returns it."""
         claim = self.claims.get(msg_id)
         require(claim is not None, "no claim for id")
         assert claim is not None
         require(claim.executions == 0, "already executed (replay)")
         message = claim.message
-        require(self.verifier.accepts(msg_id, message.digest(), WorldContext(now)), "claim not accepted by verifier")
-        return message
+        require(self.verifier.accepts(msg_id, message.digest(), ctx), "claim not accepted by verifier")
+        require(not self.guardian.paused, "destination is paused")
+        limit = self.policy.per_tx_limit
+        require(limit is None or message.amount <= limit, "amount exceeds the per-transaction limit")
+        return claim
 
-    def mark_executed(self, msg_id: int) -> None:
-        """Count an execution; called only after `admit` and the payout's own checks passed."""
-        claim = self.claims[msg_id]
-        self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1)
+    def execute(self, msg_id: int, ctx: WorldContext) -> int | None:
+        """Deliver an admitted claim: credit it now, or queue it behind the rate limit.
+
+        Returns the credit paid, or None when the transfer was queued.
+        """
+        payout = self._payout()
+        claim = self.admit(msg_id, ctx)
+        credit = self.credit_of(claim.message)
+        payout.check_backing(credit)
+        amount = claim.message.amount
+        if self.bucket is None or self.bucket.covers(amount, ctx.now):
+            payout.check_pay(credit)
+            if self.bucket is not None:
+                self.bucket.take(amount, ctx.now)
+            self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1, credited=credit)
+            payout.pay(claim.message.user, credit)
+            return credit
+        require(self.policy.bucket_mode == "queue", "rate limit exceeded")
+        self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1, queued=True, queued_at=ctx.now)
+        return None
+
+    def release(self, msg_id: int, now: int) -> int:
+        """Complete a queued transfer once its delay has passed; the bucket is not charged again."""
+        payout = self._payout()
+        require(self.bucket is not None and self.policy.bucket_mode == "queue", "no inbound queue")
+        claim = self.claims.get(msg_id)
+        require(claim is not None, "no claim for id")
+        assert claim is not None
+        require(claim.queued, "transfer is not queued")
+        require(now >= claim.queued_at + self.policy.release_delay, "queued transfer is still delayed")
+        require(not self.guardian.paused, "destination is paused")
+        credit = self.credit_of(claim.message)
+        payout.check_backing(credit)
+        payout.check_pay(credit)
+        self.claims[msg_id] = attrs.evolve(claim, queued=False, credited=credit)
+        payout.pay(claim.message.user, credit)
+        return credit
+
+    def _payout(self) -> Payout:
+        assert self.payout is not None, "endpoint deployed without a payout"
+        return self.payout
 
 
 class Chain:
     """One chain: its token, what it emitted (source truth for watchers), and what it was asked to execute."""
 
-    def __init__(self, name: str, verifier: Verifier) -> None:
+    def __init__(self, name: str, endpoint: Endpoint) -> None:
         self.name = name
         self.token = Token(name)
-        self.outbox: dict[int, Message] = {}
-        self.endpoint = Endpoint(verifier)
+        self.outbox: dict[int, Sent] = {}
+        self.endpoint = endpoint
 
-    def emit(self, message: Message) -> None:
-        """Append a message to the outbox; the outbox is append-only and ids never repeat."""
-        require(message.id not in self.outbox, "id already emitted")
-        self.outbox[message.id] = message
+    def emit(self, sent: Sent) -> None:
+        """Append a message to the outbox; ids never repeat, even after a reorg drops one."""
+        require(sent.message.id not in self.outbox, "id already emitted")
+        self.outbox[sent.message.id] = sent
+
+    def retract(self, msg_id: int) -> Sent:
+        """Drop a message a reorg took off the canonical chain."""
+        return self.outbox.pop(msg_id)

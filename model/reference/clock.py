@@ -1,4 +1,4 @@
-"""The one clock both chains share, in seconds; only the `wait` action moves it."""
+"""Time and blocks: the one clock both chains share (seconds) and the source chains' block height."""
 
 from model.reference.guard import require
 
@@ -13,3 +13,19 @@ class Clock:
         """Let `seconds` pass; at least one, since a wait of nothing is not a step of the model."""
         require(seconds >= 1, "wait must be at least 1 second")
         self.now += seconds
+
+
+class Blocks:
+    """The height of the source chains; only `mine` moves it (a reorg swaps blocks, it never shortens)."""
+
+    def __init__(self) -> None:
+        self.height = 0
+
+    def mine(self, blocks: int) -> None:
+        """Append `blocks` blocks; at least one."""
+        require(blocks >= 1, "mine at least 1 block")
+        self.height += blocks
+
+    def confirmations(self, block: int) -> int:
+        """How many blocks, counting its own, are on top of a message sent at `block`."""
+        return self.height - block + 1

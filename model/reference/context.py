@@ -1,15 +1,30 @@
 """What a verifier may read of the world when the bridge calls it (see model.trust.base.Context)."""
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 
 class WorldContext:
-    """The clock, the block height, and a lookup of canonical source messages by id and digest."""
+    """The clock, the block height, and the canonical source messages by id, as of one call.
 
-    def __init__(self, now: int, height: int = 0, lookup: Callable[[int, bytes], int | None] | None = None) -> None:
+    It is a snapshot taken when the bridge calls the verifier, so a verifier that keeps it around
+    cannot see, or be confused by, later reorgs; it reads only, like a view call.
+    """
+
+    __slots__ = ("_canonical", "height", "now")
+
+    def __init__(self, now: int, height: int = 0, canonical: Mapping[int, tuple[bytes, int]] | None = None) -> None:
         self.now = now
         self.height = height
-        self._lookup = lookup
+        # id -> (digest, block) of every message on the canonical source chains right now.
+        self._canonical: Mapping[int, tuple[bytes, int]] = MappingProxyType(dict(canonical or {}))
 
     def canonical_block(self, msg_id: int, digest: bytes) -> int | None:
-        return self._lookup(msg_id, digest) if self._lookup else None
+        """The block of the source message with this id and exactly this digest; None if it was never
+        sent, was sent with other content, or was reorged out. This is what a light client proves."""
+        entry = self._canonical.get(msg_id)
+        if entry is None or entry[0] != digest:
+            return None
+        return entry[1]

@@ -4,99 +4,125 @@ Anyone may relay, so the same relayer carries the honest attest path and the adv
 what differs is only the evidence the verifier can produce for each.
 """
 
-from collections.abc import Mapping
+from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+
+from model.reference.chain import ROUTES, Chain, Claim, Message, Sent
 from model.reference.context import WorldContext
-from model.reference.chain import ROUTES, Chain, Claim, Message
-from model.reference.clock import Clock
 from model.reference.guard import require
 from model.reference.verifier import Verifier
 
 
-def _claim_of(chains: Mapping[str, Chain], msg_id: int) -> Claim | None:
-    """The claim for an id at whichever destination holds it; ids are global, so at most one does."""
-    for chain in chains.values():
-        claim = chain.endpoint.claims.get(msg_id)
-        if claim is not None:
-            return claim
-    return None
+class Ledger:
+    """Read-only lookups across both chains: ids are global, so an id is in at most one outbox and one
+    destination's claims."""
+
+    def __init__(self, chains: Mapping[str, Chain]) -> None:
+        self.chains = chains
+
+    def sent(self, msg_id: int) -> Sent | None:
+        """The canonical source record of an id, if some source emitted it and it was not reorged out."""
+        for chain in self.chains.values():
+            sent = chain.outbox.get(msg_id)
+            if sent is not None:
+                return sent
+        return None
+
+    def claim_of(self, msg_id: int) -> Claim | None:
+        """The claim any destination holds for this id, if one does."""
+        for chain in self.chains.values():
+            claim = chain.endpoint.claims.get(msg_id)
+            if claim is not None:
+                return claim
+        return None
+
+    def claims(self) -> Iterator[tuple[int, Claim]]:
+        """Every claim at either destination, in id order."""
+        merged = {i: c for chain in self.chains.values() for i, c in chain.endpoint.claims.items()}
+        for msg_id in sorted(merged):
+            yield msg_id, merged[msg_id]
+
+    def is_fraudulent(self, claim: Claim) -> bool:
+        """SEMANTICS.md: no canonical source message has this id with this `dir, user, amount`.
+
+        Judged now: an honest claim whose message a reorg removed becomes fraudulent.
+        """
+        sent = self.sent(claim.message.id)
+        return sent is None or sent.message != claim.message
 
 
 class Relayer:
     """Delivers claims to the destination chain of their direction, with the verifier's evidence attached."""
 
-    def __init__(self, chains: Mapping[str, Chain], verifier: Verifier, clock: Clock, messages: int) -> None:
-        self.chains = chains
+    def __init__(
+        self,
+        ledger: Ledger,
+        verifier: Verifier,
+        messages: int,
+        finality: int,
+        context: Callable[[], WorldContext],
+    ) -> None:
+        self.ledger = ledger
         self.verifier = verifier
-        self.clock = clock
         self.messages = messages
-
-    def claim_of(self, msg_id: int) -> Claim | None:
-        """The claim any destination holds for this id, if one does."""
-        return _claim_of(self.chains, msg_id)
+        self.finality = finality
+        self.context = context
 
     def attest(self, msg_id: int) -> None:
-        """Carry a message really emitted on its source, vouched for by the honest verifier."""
-        message = self._sent(msg_id)
-        require(message is not None, "id not sent")
-        assert message is not None
-        require(self.claim_of(msg_id) is None, "id already claimed")
-        self.verifier.attest(msg_id, message.digest(), WorldContext(self.clock.now))
-        self._deliver(message)
+        """Carry a message really emitted on its source, vouched for by the honest verifier once it is final."""
+        sent = self.ledger.sent(msg_id)
+        require(sent is not None, "id not sent")
+        assert sent is not None
+        require(self.ledger.claim_of(msg_id) is None, "id already claimed")
+        ctx = self.context()
+        if self.finality > 0:
+            confirmations = ctx.height - sent.block + 1
+            require(confirmations >= self.finality, "message is not final yet")
+        self.verifier.attest(msg_id, sent.message.digest(), ctx)
+        self._deliver(sent.message, ctx)
 
     def forge(self, message: Message) -> None:
         """Hand a destination a message its source may never have emitted, with the adversary's best evidence."""
         require(0 <= message.id < self.messages, "id out of range")
-        require(self.claim_of(message.id) is None, "id already claimed")
-        self.verifier.forge(message.id, message.digest(), WorldContext(self.clock.now))
-        self._deliver(message)
+        require(self.ledger.claim_of(message.id) is None, "id already claimed")
+        ctx = self.context()
+        self.verifier.forge(message.id, message.digest(), ctx)
+        self._deliver(message, ctx)
 
-    def _sent(self, msg_id: int) -> Message | None:
-        for chain in self.chains.values():
-            message = chain.outbox.get(msg_id)
-            if message is not None:
-                return message
-        return None
-
-    def _deliver(self, message: Message) -> None:
+    def _deliver(self, message: Message, ctx: WorldContext) -> None:
         _, destination = ROUTES[message.dir]
-        self.chains[destination].endpoint.record(Claim(message))
+        self.ledger.chains[destination].endpoint.record(Claim(message, claimed_at=ctx.now))
+
+
+def _challenged(evidence: Mapping[str, object]) -> bool:
+    """Whether some verifier records a challenge (an aggregate prefixes the field, e.g. `v1.challenged`)."""
+    return any(v is True for k, v in evidence.items() if k == "challenged" or k.endswith(".challenged"))
 
 
 class Watcher:
-    """Reads source-chain outboxes to spot fraudulent claims and disputes them (optimistic model).
+    """Reads source-chain outboxes to spot fraudulent claims and disputes them (optimistic model)."""
 
-    A claim is fraudulent when its claimed source never emitted that exact message. Looking only at the
-    claimed source suffices: ids are global, so a message with that id sent the other way differs in `dir`.
-    """
-
-    def __init__(self, chains: Mapping[str, Chain], verifier: Verifier, clock: Clock) -> None:
-        self.chains = chains
+    def __init__(self, ledger: Ledger, verifier: Verifier, context: Callable[[], WorldContext]) -> None:
+        self.ledger = ledger
         self.verifier = verifier
-        self.clock = clock
-
-    def is_fraudulent(self, claim: Claim) -> bool:
-        """Whether the claim's source chain lacks exactly this message."""
-        source, _ = ROUTES[claim.message.dir]
-        return self.chains[source].outbox.get(claim.message.id) != claim.message
+        self.context = context
 
     def challenge(self, msg_id: int) -> None:
         """Dispute a fraudulent, unexecuted claim; the verifier decides whether the window still allows it."""
-        claim = _claim_of(self.chains, msg_id)
+        claim = self.ledger.claim_of(msg_id)
         require(claim is not None, "no claim for id")
         assert claim is not None
-        require(self.is_fraudulent(claim), "claim is not fraudulent")
+        require(self.ledger.is_fraudulent(claim), "claim is not fraudulent")
         require(claim.executions == 0, "claim already executed")
-        self.verifier.challenge(msg_id, WorldContext(self.clock.now))
+        self.verifier.challenge(msg_id, self.context())
+
+    def frauds(self) -> list[tuple[int, Claim]]:
+        """Every fraudulent claim, executed or not, in id order (what a pause guardian reacts to)."""
+        return [(i, c) for i, c in self.ledger.claims() if self.ledger.is_fraudulent(c)]
 
     def open_frauds(self) -> list[int]:
         """Ids a watcher still owes a challenge: fraudulent, unchallenged and unexecuted, in id order."""
-        frauds = []
-        for chain in self.chains.values():
-            for msg_id, claim in chain.endpoint.claims.items():
-                if claim.executions != 0 or not self.is_fraudulent(claim):
-                    continue
-                if self.verifier.evidence(msg_id).get("challenged", False):
-                    continue
-                frauds.append(msg_id)
-        return sorted(frauds)
+        return [
+            i for i, c in self.frauds() if c.executions == 0 and not _challenged(self.verifier.evidence(i))
+        ]

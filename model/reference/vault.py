@@ -22,11 +22,22 @@ class Vault:
         return self.token.balance_of(self.address)
 
     def deposit(self, user: str, amount: int) -> None:
-        """Take `amount` from `user` into escrow; reverts when the user cannot pay."""
+        """Take `amount` from `user` into escrow; reverts when the user cannot pay.
+
+        A deposit of 0 succeeds and moves nothing: that is the Qubit bug (`unchecked_deposit`), where
+        the bridge emitted a full message for a pull that transferred nothing.
+        """
+        require(amount >= 0, "deposit must not be negative")
         require(self.token.balance_of(user) >= amount, "insufficient balance to lock")
-        self.token.transfer(user, self.address, amount)
+        if amount:
+            self.token.transfer(user, self.address, amount)
 
     def withdraw(self, user: str, amount: int) -> None:
-        """Release `amount` from escrow to `user`; reverts rather than paying out tokens it does not hold."""
+        """Release `amount` from escrow to `user`; reverts rather than paying out tokens it does not hold.
+
+        A withdrawal of 0 (a delivery truncated to nothing, a refund of an unpaid deposit) moves nothing.
+        """
+        require(amount >= 0, "withdrawal must not be negative")
         require(self.escrow >= amount, "insufficient escrow")
-        self.token.transfer(self.address, user, amount)
+        if amount:
+            self.token.transfer(self.address, user, amount)

@@ -1,0 +1,110 @@
+"""A light client of the source chain accepts a message once its block has `confirmations` confirmations.
+
+Trust assumption: the source chain does not reorganise deeper than the confirmations the light
+client waits for (`reorg < confirmations`); headers are otherwise verified, so no message that is
+not on the canonical source chain can be proven.
+Adversary: reorganises up to `reorg` blocks of home, so a lock that was seen can vanish (its funds
+return to the sender) after the destination has already minted against it.
+Real parameters: Ethereum Classic, August 2020: 51% attacks reorganised 3,693 blocks (Aug 1),
+about 4,000 (Aug 6) and 7,000 (Aug 29) blocks (Bitquery and Coinbase analyses); exchanges then raised
+ETC deposit confirmations to tens of thousands of blocks. A confirmation count includes the
+message's own block (a message in the tip block has 1).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+import z3
+
+from model.reference.revert import Revert
+from model.registry import in_range
+from model.symbolic import EvidenceField, SymState, fraudulent
+from model.trust import register
+from model.trust.base import Context, Fraudulent, TrustModel
+
+
+@register
+@attrs.frozen
+class LightClient(TrustModel):
+    id: ClassVar[str] = "light_client"
+    evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("block", "int", 0),)
+    uses_blocks: ClassVar[bool] = True
+
+    confirmations: int = attrs.field(validator=in_range(1))
+    reorg: int = attrs.field(default=0, validator=in_range(0))
+
+    @property
+    def reorg_bound(self) -> int:
+        return self.reorg
+
+    def reorg_term(self) -> z3.ArithRef:
+        return self.t("reorg")  # type: ignore[return-value]
+
+    # --- symbolic half -------------------------------------------------------------------------
+    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+        return {"block": s.slot("sent_block", i)}
+
+    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+        return {"block": s["height"]}
+
+    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+        deep = s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations")
+        return z3.And(z3.Not(fraudulent(s, i)), deep)
+
+    def assumptions(self) -> dict[str, z3.BoolRef]:
+        return {"reorg_lt_confirmations": self.t("reorg") < self.t("confirmations")}
+
+    def domain(self) -> z3.BoolRef:
+        return z3.And(self.t("confirmations") >= 1, self.t("reorg") >= 0)
+
+    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+        out = {}
+        safe = self.t("reorg") < self.t("confirmations")
+        for i in range(s.messages):
+            executed = s.slot("executions", i) >= 1
+            out[f"block[{i}]_in_past"] = z3.Implies(s.slot("sent", i), s.slot("sent_block", i) <= s["height"])
+            out[f"executed[{i}]_beyond_reorg"] = z3.Implies(
+                z3.And(safe, executed, s.slot("sent_dir", i) == 0),
+                z3.And(s.slot("sent", i), s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations")),
+            )
+        return out
+
+    # --- concrete half -------------------------------------------------------------------------
+    def verifier(self) -> HeaderChain:
+        return HeaderChain(self.confirmations)
+
+
+class HeaderChain:
+    """Verifies an inclusion proof against the current canonical header chain, once deep enough."""
+
+    def __init__(self, confirmations: int) -> None:
+        self.confirmations = confirmations
+        self.proven_block: dict[int, int] = {}
+
+    def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None:
+        block = ctx.canonical_block(msg_id, digest)
+        self.proven_block[msg_id] = block if block is not None else ctx.height
+
+    def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None:
+        self.proven_block[msg_id] = ctx.height
+
+    def accepts(self, msg_id: int, digest: bytes, ctx: Context) -> bool:
+        block = ctx.canonical_block(msg_id, digest)
+        return block is not None and ctx.height - block + 1 >= self.confirmations
+
+    def evidence(self, msg_id: int) -> dict[str, int | bool]:
+        return {"block": self.proven_block[msg_id]}
+
+    def state(self) -> dict[str, int | bool]:
+        return {}
+
+    def challenge(self, msg_id: int, ctx: Context) -> None:
+        raise Revert("light client: there is no challenge")
+
+    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
+        return None
+
+    def upgrade(self) -> None:
+        raise Revert("light client: no upgrade")
