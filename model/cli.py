@@ -93,6 +93,9 @@ def _check(ns: argparse.Namespace) -> int:
 
 
 def _describe(r: Result) -> str:
+    if r.property == MAX_LOSS:
+        bound = f" against {r.expected}" if r.expected else ""
+        return f"max_loss: {r.verdict}{bound}: the adversary can hold {r.max_loss} within {r.depth} steps {r.why}".rstrip()
     if r.verdict == "violated":
         return (
             f"{r.property}: violated by a trace of {r.depth} steps; no violation exists at any smaller depth "

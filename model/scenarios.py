@@ -29,7 +29,7 @@ TOP_KEYS = {"name", "description", "source", "protocol", "trust", "bounds", "exp
 VARIANT_KEYS = {"description", "trust", "bounds", "expect", *OPTION_TABLES}
 BOUND_KEYS = {"depth", "messages", "supply", "loss_depth"}
 DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
-ADVERSARY_KEYS = {"reorg", "forks"}
+ADVERSARY_KEYS = {"reorg", "forks", "funds"}
 AMOUNT_KEYS = {a.name for a in attrs.fields(Amounts)}
 RATE_KEYS = {a.name for a in attrs.fields(RateLimit)}
 
@@ -162,6 +162,7 @@ def parse_options(raw: dict[str, Any], where: str, prefix: str = "") -> tuple[Op
         pause_reaction=_int(pause["reaction"], where, f"{prefix}defences.pause.reaction", 0) if pause else None,
         finality=_int(defences.get("finality", 0), where, f"{prefix}defences.finality", 0),
         reorg=_int(adversary.get("reorg", 0), where, f"{prefix}adversary.reorg", 0),
+        adversary_funds=_int(adversary.get("funds", 0), where, f"{prefix}adversary.funds", 0),
         amounts=_record(Amounts, raw.get("amounts", {}), where, f"{prefix}amounts"),
     )
     second = defences.get("second_verifier")
@@ -191,6 +192,8 @@ def options_table(options: Options) -> dict[str, Any]:
         adversary["reorg"] = options.reorg
     if options.forks:
         adversary["forks"] = True
+    if options.adversary_funds:
+        adversary["funds"] = options.adversary_funds
     if adversary:
         out["adversary"] = adversary
     amounts = {k: v for k, v in attrs.asdict(options.amounts).items() if v != getattr(Amounts(), k)}
@@ -262,12 +265,9 @@ def load(path: Path) -> list[Scenario]:
                 raise BadInput(where, f"{field}.{key}", f"unknown key (known: {', '.join(sorted(VARIANT_KEYS))})")
         vtrust = trust_raw | _table(vraw.get("trust", {}), where, f"{field}.trust")
         vbounds = bounds_raw | _table(vraw.get("bounds", {}), where, f"{field}.bounds")
-        merged: dict[str, Any] = {}
-        for key in OPTION_TABLES:
-            if key == "faults":
-                merged[key] = vraw.get("faults", raw.get("faults", []))
-            else:
-                merged[key] = _table(raw.get(key, {}), where, key) | _table(vraw.get(key, {}), where, f"{field}.{key}")
+        # `trust` and `bounds` merge (a variant changes a parameter); the option tables replace the
+        # base's when the variant gives them (a variant states its configuration).
+        merged: dict[str, Any] = {key: vraw.get(key, raw.get(key)) for key in OPTION_TABLES if key in vraw or key in raw}
         voptions, vfaults, vsecond = parse_options(merged, where, f"{field}.")
         vexpect = _table(vraw.get("expect"), where, f"{field}.expect")
         out.append(

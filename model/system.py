@@ -55,7 +55,7 @@ class System:
 
     def initial_state(self, s: SymState) -> z3.BoolRef:
         """I(S@0) without pinning the trust parameters (for parametric proofs)."""
-        values = self.layout.defaults() | self.protocol.initial(self.bounds.supply)
+        values = self.layout.defaults() | self.protocol.initial(self.bounds.supply, self.options.adversary_funds)
         rate = self.options.rate_limit
         if rate is not None:
             for d in DIRS:
@@ -115,7 +115,19 @@ class System:
 
     def view(self, s: SymState) -> View:
         """The properties' view of a symbolic state (canonical values)."""
-        return symbolic_view(s, self.bounds.supply, self.options.amounts, self.protocol.loss_chains)
+        return symbolic_view(s, self.total_supply, self.options.amounts, self.protocol.loss_chains, self.options.adversary_funds)
 
     def concrete_view(self, observed: dict[str, Any]) -> View:
-        return concrete_view(observed, self.bounds.messages, self.bounds.supply, self.options.amounts, self.protocol.loss_chains)
+        return concrete_view(
+            observed,
+            self.bounds.messages,
+            self.total_supply,
+            self.options.amounts,
+            self.protocol.loss_chains,
+            self.options.adversary_funds,
+        )
+
+    @property
+    def total_supply(self) -> int:
+        """The conserved quantity: alice's supply plus the adversary's own funds, in home units."""
+        return self.bounds.supply + self.options.adversary_funds

@@ -159,3 +159,5 @@ class Options:
     finality: int = 0
     reorg: int = 0
     amounts: Amounts = attrs.field(factory=Amounts)
+    adversary_funds: int = 0
+    """mallory's own initial balance on home (an attacker who double-spends needs coins of its own)."""

@@ -74,6 +74,11 @@ def ledgers_add_up(v: View, ops: Ops) -> Any:
     )
 
 
+def debits_match_messages(v: View, ops: Ops) -> Any:
+    """Every sent message carries exactly the value its sender was debited (false with unchecked deposits)."""
+    return ops.and_(*(ops.implies(m.sent, m.debited_value == m.value) for m in v.messages))
+
+
 GENERIC_LEMMAS = {
     f.__name__: f
     for f in (
@@ -82,6 +87,7 @@ GENERIC_LEMMAS = {
         executed_at_most_once,
         executed_claims_are_real,
         credits_exact,
+        debits_match_messages,
         ledgers_add_up,
     )
 }

@@ -120,6 +120,7 @@ class MessageView:
     credited_value: Any = 0
     queued: Any = False
     fork_executions: Any = 0
+    debited_value: Any = 0
 
 
 @attrs.frozen
@@ -136,13 +137,19 @@ class View:
     next_id: Any = 0
     now: Any = 0
     dust: Any = 0
-    loss_chains: tuple[str, ...] = ("home",)
+    loss_chains: tuple[str, ...] = ("home", "remote")
+    adversary_funds: Any = 0
+    """mallory's own initial holdings (canonical), which are not a loss to anyone."""
 
     def adversary_value(self, ops: Ops) -> Any:
-        """What `mallory` holds, in canonical units, on the chains where value can be extracted."""
+        """What `mallory` gained, in canonical units: her holdings on every chain less her own funds.
+
+        Wrapped tokens count at face value: a forged mint is value the adversary can sell, and the
+        rate limits that cap it act per direction.
+        """
         mallory = USERS.index("mallory")
         held = {"home": self.balance_home[mallory], "remote": self.balance_remote[mallory]}
-        return ops.sum(held[c] for c in self.loss_chains)
+        return ops.sum(held[c] for c in self.loss_chains) - self.adversary_funds
 
 
 def _message(raw: dict[str, Any], scales: Scales, ops: Ops) -> MessageView:
@@ -162,6 +169,7 @@ def _message(raw: dict[str, Any], scales: Scales, ops: Ops) -> MessageView:
         credited_value=scales.credited(raw["credited"], raw["claim_dir"], ops),
         queued=raw["queued"],
         fork_executions=raw["fork_executions"],
+        debited_value=ops.ite(raw["dir"] == 0, raw["debited"] * scales.home, raw["debited"] * scales.remote),
     )
 
 
@@ -170,7 +178,8 @@ def concrete_view(
     messages: int,
     supply: int,
     amounts: Amounts | None = None,
-    loss_chains: tuple[str, ...] = ("home",),
+    loss_chains: tuple[str, ...] = ("home", "remote"),
+    adversary_funds: int = 0,
 ) -> View:
     """A View of an observed dict (reference `observe()`, or a decoded / ITF state)."""
     scales = Scales.of(amounts or Amounts())
@@ -193,6 +202,7 @@ def concrete_view(
             "credited": c.get("credited", 0) if c else 0,
             "queued": bool(c.get("queued", False)) if c else False,
             "fork_executions": c.get("fork_executions", 0) if c else 0,
+            "debited": s.get("debited", s["amount"]) if s else 0,
         }
         rows.append(_message(raw, scales, CONCRETE))
     return View(
@@ -207,11 +217,16 @@ def concrete_view(
         now=observed.get("now", 0),
         dust=observed.get("dust", 0),
         loss_chains=loss_chains,
+        adversary_funds=adversary_funds * scales.home,
     )
 
 
 def symbolic_view(
-    s: Any, supply: int, amounts: Amounts | None = None, loss_chains: tuple[str, ...] = ("home",)
+    s: Any,
+    supply: int,
+    amounts: Amounts | None = None,
+    loss_chains: tuple[str, ...] = ("home", "remote"),
+    adversary_funds: int = 0,
 ) -> View:
     """A View of a `model.symbolic.SymState`."""
     scales = Scales.of(amounts or Amounts())
@@ -230,6 +245,7 @@ def symbolic_view(
                 "credited": s.slot("credited", i),
                 "queued": s.slot("queued", i),
                 "fork_executions": s.slot("fork_executions", i),
+                "debited": s.slot("sent_debited", i),
             },
             scales,
             SYMBOLIC,
@@ -248,4 +264,5 @@ def symbolic_view(
         now=s["now"],
         dust=s["dust"],
         loss_chains=loss_chains,
+        adversary_funds=adversary_funds * scales.home,
     )

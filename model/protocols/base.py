@@ -79,9 +79,13 @@ class ProtocolFamily:
     loss_chains: ClassVar[tuple[str, ...]]
     """Chains whose balances count as value the adversary extracted (max_loss)."""
 
-    def initial(self, supply: int) -> dict[str, int]:
+    def initial(self, supply: int, adversary_funds: int = 0) -> dict[str, int]:
         """Fields whose initial value differs from the layout default (0 / false)."""
-        return {user_key("balance_home", 0): supply, "supply_home": supply}
+        return {
+            user_key("balance_home", 0): supply,
+            user_key("balance_home", 1): adversary_funds,
+            "supply_home": supply + adversary_funds,
+        }
 
     # --- what a family defines --------------------------------------------------------------------
     def send_action(self, direction: int) -> str:

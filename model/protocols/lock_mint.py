@@ -23,7 +23,7 @@ from model.vocabulary import USERS
 class LockMint(ProtocolFamily):
     id: ClassVar[str] = "lock_mint"
     actions: ClassVar[tuple[str, ...]] = ("lock", "burn", "attest", "forge", "mint", "unlock")
-    loss_chains: ClassVar[tuple[str, ...]] = ("home",)
+    loss_chains: ClassVar[tuple[str, ...]] = ("home", "remote")
 
     def send_action(self, direction: int) -> str:
         return "lock" if direction == OUT else "burn"
