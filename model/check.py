@@ -193,6 +193,13 @@ def _prove(sc: Scenario, prop: str) -> dict[str, Any]:
             cti = {"action": proof.cti.action, "args": proof.cti.args, "broken": list(proof.cti.broken)}
         why = f"bounded only: induction failed ({proof.why or 'counterexample to induction'})"
         return {"finding": attrs.evolve(finding, seconds=seconds, why=why), "cti": cti}
+    # The checker checks itself: a proof that a short BMC run contradicts is a tool bug, reported
+    # as such and never as a verdict.
+    sanity = bmc(system_of(sc), PROPERTIES[prop], min(sc.bounds.depth, 6), seed=sc.seed, timeout=sc.timeout)
+    seconds += sanity.seconds
+    if sanity.verdict == "violated":
+        why = f"internal inconsistency: induction claimed a proof but BMC violates it in {sanity.depth} steps"
+        return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
     witness = bmc(system_of(sc), PROPERTIES[WITNESS], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
     seconds += witness.seconds
     if witness.verdict != "witnessed":

@@ -79,6 +79,11 @@ def debits_match_messages(v: View, ops: Ops) -> Any:
     return ops.and_(*(ops.implies(m.sent, m.debited_value == m.value) for m in v.messages))
 
 
+def nothing_executed_on_a_fork(v: View, ops: Ops) -> Any:
+    """No message has executed on a forked copy of home (true whenever messages bind the chain id)."""
+    return ops.and_(*(m.fork_executions == 0 for m in v.messages))
+
+
 GENERIC_LEMMAS = {
     f.__name__: f
     for f in (
@@ -88,6 +93,7 @@ GENERIC_LEMMAS = {
         executed_claims_are_real,
         credits_exact,
         debits_match_messages,
+        nothing_executed_on_a_fork,
         ledgers_add_up,
     )
 }

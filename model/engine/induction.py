@@ -139,7 +139,7 @@ def _attempt(
     # Only assume what these parameters grant: an assumption they violate must not be used.
     granted = trust.granted()
     usable = [
-        lit for name, lit in literals.items() if granted.get(name, True) and (allowed is None or name in allowed)
+        lit for name, lit in literals.items() if granted.get(name, name == "params_as_given") and (allowed is None or name in allowed)
     ]
     needed: set[str] = set()
 

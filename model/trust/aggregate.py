@@ -142,8 +142,12 @@ class Aggregate(TrustModel):
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         out = {}
+        broken = []
         for j, sub in enumerate(self.verifiers):
-            out |= {_prefix(j) + name: f for name, f in sub.assumptions().items()}
+            own = sub.assumptions()
+            out |= {_prefix(j) + name: f for name, f in own.items()}
+            broken.append(z3.If(z3.And(*own.values()) if own else z3.BoolVal(True), 0, 1))
+        out["fewer_than_m_broken"] = z3.Sum(*broken) < self.t("m")
         return out
 
     def domain(self) -> z3.BoolRef:
@@ -158,12 +162,6 @@ class Aggregate(TrustModel):
 
     def pinned(self) -> list[z3.BoolRef]:
         return [self.t("m") == self.m, *(p for sub in self.verifiers for p in sub.pinned())]
-
-    def granted(self) -> dict[str, bool]:
-        out = {}
-        for j, sub in enumerate(self.verifiers):
-            out |= {_prefix(j) + name: ok for name, ok in sub.granted().items()}
-        return out
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> Quorum:

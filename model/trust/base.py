@@ -158,9 +158,13 @@ class TrustModel:
         return [self.t(name) == getattr(self, name) for name in self.param_names()]
 
     def granted(self) -> dict[str, bool]:
-        """Which named assumptions these concrete parameters satisfy."""
-        subst = [(self.t(n), z3.BoolVal(v) if isinstance(v, bool) else z3.IntVal(v)) for n in self.param_names() for v in [getattr(self, n)]]
-        return {name: z3.is_true(z3.simplify(z3.substitute(f, *subst))) for name, f in self.assumptions().items()}
+        """Which named assumptions these concrete parameters satisfy (decided by Z3 under `pinned`)."""
+        out = {}
+        for name, formula in self.assumptions().items():
+            solver = z3.Solver()
+            solver.add(*self.pinned(), z3.Not(formula))
+            out[name] = solver.check() == z3.unsat
+        return out
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
