@@ -139,14 +139,16 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
     )
 
 
-def check(sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True, prove: bool = False) -> Result:
+def check(
+    sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True, prove: bool = False, witness: bool = True
+) -> Result:
     """BMC first (shortest violation, or bounded); then, if asked, an unbounded proof, which only
     counts if the witness is reachable (a proof about a bridge that cannot move value is vacuous)."""
     extra: dict[str, Any] = {}
     if prove and PROPERTIES[prop].kind == "safety":
         # The induction proof carries its own base case, so it needs no BMC run; only if it fails
         # does BMC look for the shortest violation (or settle for bounded).
-        extra = _prove(sc, prop)
+        extra = _prove(sc, prop, witness)
         if extra["finding"].verdict in ("proved", "vacuous"):
             finding = extra.pop("finding")
         else:
@@ -181,7 +183,11 @@ def check(sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True, 
     )
 
 
-def _prove(sc: Scenario, prop: str) -> dict[str, Any]:
+def vacuous_why(witness_verdict: str, sc: Scenario) -> str:
+    return f"{WITNESS} is {witness_verdict} within depth {sc.bounds.depth}: the proof would be vacuous"
+
+
+def _prove(sc: Scenario, prop: str, witness_check: bool = True) -> dict[str, Any]:
     from model.engine.induction import prove
 
     proof = prove(system_of(sc), PROPERTIES[prop], k=1, timeout=sc.timeout, seed=sc.seed)
@@ -200,11 +206,11 @@ def _prove(sc: Scenario, prop: str) -> dict[str, Any]:
     if sanity.verdict == "violated":
         why = f"internal inconsistency: induction claimed a proof but BMC violates it in {sanity.depth} steps"
         return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
-    witness = bmc(system_of(sc), PROPERTIES[WITNESS], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
-    seconds += witness.seconds
-    if witness.verdict != "witnessed":
-        why = f"{WITNESS} is {witness.verdict} within depth {sc.bounds.depth}: the proof would be vacuous"
-        return {"finding": attrs.evolve(finding, verdict="vacuous", seconds=seconds, why=why)}
+    if witness_check:
+        witness = bmc(system_of(sc), PROPERTIES[WITNESS], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+        seconds += witness.seconds
+        if witness.verdict != "witnessed":
+            return {"finding": attrs.evolve(finding, verdict="vacuous", seconds=seconds, why=vacuous_why(witness.verdict, sc))}
     scope = "for every parameter setting that grants them" if proof.parametric else "for these parameters"
     because = " and ".join(proof.needed) if proof.needed else "the ledger and replay protection alone"
     why = f"holds at every depth with {sc.bounds.messages} message ids, because {because} ({scope})"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from model import corpus, itf
-from model.check import MAX_LOSS, Result, check, check_loss, counterfactual
+from model.check import MAX_LOSS, WITNESS, Result, check, check_loss, counterfactual, vacuous_why
 from model.errors import BadInput, ToolError
 from model.protocols import PROTOCOLS
 from model.scenarios import Scenario, discover
@@ -117,7 +117,22 @@ def _run_one(job: tuple[Scenario, str, bool]) -> Result:
     sc, prop, prove = job
     if prop == MAX_LOSS:
         return check_loss(sc)
-    return check(sc, prop, prove=prove)
+    return check(sc, prop, prove=prove, witness=False)
+
+
+def _vacuity(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
+    """Witnesses on by default: a proof in a scenario whose witness is unreachable is vacuous."""
+    witnessed = {r.scenario: r.verdict for r in results if r.property == WITNESS}
+    out = []
+    by_name = {sc.name: sc for sc in scenarios}
+    for r in results:
+        if r.property == WITNESS and by_name[r.scenario].expect.get(WITNESS) is None:
+            continue  # run only to guard the proofs; not a row the scenario asked for
+        if r.verdict == "proved" and witnessed.get(r.scenario) != "witnessed":
+            verdict = witnessed.get(r.scenario, "unknown")
+            r = attrs.evolve(r, verdict="vacuous", why=vacuous_why(verdict, by_name[r.scenario]))
+        out.append(r)
+    return out
 
 
 def _with_loss(results: list[Result]) -> list[Result]:
@@ -160,6 +175,11 @@ def _verify(ns: argparse.Namespace) -> int:
     scenarios = discover(paths)
     jobs = [(sc, prop, not ns.no_prove) for sc in scenarios for prop in sc.expect]
     jobs += [
+        (sc, WITNESS, False)
+        for sc in scenarios
+        if not ns.no_prove and WITNESS not in sc.expect and any(PROPERTIES[p].kind == "safety" for p in sc.expect)
+    ]
+    jobs += [
         (sc, MAX_LOSS, False)
         for sc in scenarios
         if sc.max_loss is not None or (not ns.no_loss and "violated" in sc.expect.values())
@@ -170,7 +190,7 @@ def _verify(ns: argparse.Namespace) -> int:
             results = list(pool.map(_run_one, jobs))
     else:
         results = [_run_one(j) for j in jobs]
-    results = _with_loss(results)
+    results = _with_loss(_vacuity(scenarios, results) if not ns.no_prove else results)
     fixed = _regressions(scenarios, results)
     ok = all(r.ok for r in results)
     if ns.json:

@@ -247,13 +247,11 @@ class World:
     def _burn_wrapped(self, args: Mapping[str, Any]) -> None:
         """lock_mint, remote -> home: burn the wrapped token and emit a `back` message.
 
-        `dir` may be passed, but only as "back": under lock_mint a burn has exactly that direction.
+        It takes no `dir`: under lock_mint a burn has exactly one direction, and the wrapped token's
+        bridge function has no such parameter (SEMANTICS.md's action table).
         """
-        values = _arguments(args, ("user", "amount"), optional=("dir",))
-        user, amount = _user(values["user"]), _amount(values["amount"])
-        if "dir" in values:
-            require(_direction(values["dir"]) == "back", "lock_mint burns only go back")
-        self._send(REMOTE, "back", user, amount)
+        values = _arguments(args, ("user", "amount"))
+        self._send(REMOTE, "back", _user(values["user"]), _amount(values["amount"]))
 
     def _burn_native(self, args: Mapping[str, Any]) -> None:
         """burn_mint: burn on the source chain of `dir` and emit the message."""
