@@ -179,11 +179,12 @@ def _verify(ns: argparse.Namespace) -> int:
         for sc in scenarios
         if not ns.no_prove and WITNESS not in sc.expect and any(PROPERTIES[p].kind == "safety" for p in sc.expect)
     ]
-    jobs += [
+    # The costliest jobs first, so the pool's workers finish together.
+    jobs = [
         (sc, MAX_LOSS, False)
         for sc in scenarios
         if sc.max_loss is not None or (not ns.no_loss and "violated" in sc.expect.values())
-    ]
+    ] + jobs
     workers = ns.jobs or os.cpu_count() or 1
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -251,6 +252,39 @@ def _replay(ns: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _synth(ns: argparse.Namespace) -> int:
+    from model.synthesis import synthesize
+
+    goal, parameter = ("minimal", ns.minimal) if ns.minimal else ("breaking", ns.breaking)
+    if not parameter:
+        raise BadInput("command line", "--minimal/--breaking", "name the parameter to search for")
+    get(ns.property, "command line", "--property")
+    bounds = Bounds(depth=ns.depth, messages=ns.messages, supply=ns.supply)
+    result = synthesize(ns.protocol, ns.trust, _params(ns.param), ns.property, parameter, goal, bounds, low=ns.low)
+    out: dict[str, Any] = {
+        "parameter": parameter,
+        "goal": goal,
+        "value": result.value,
+        "confirmed": result.confirmed,
+        "at": result.at.as_json() if result.at else None,
+        "beyond": result.beyond.as_json() if result.beyond else None,
+        "probes": [{"value": v, "verdict": verdict} for v, verdict in result.probes],
+    }
+    if ns.json:
+        print(json.dumps(out))
+    elif result.value is None:
+        print(f"no {goal} {parameter} found up to 2^40")
+    else:
+        word = "weakest safe" if goal == "minimal" else "smallest breaking"
+        print(f"{word} {parameter} = {result.value}")
+        if result.at:
+            print(f"  at {parameter}={result.value}: {_describe(result.at)}")
+        if result.beyond:
+            print(f"  at {parameter}={result.value - 1}: {_describe(result.beyond)}")
+        print(f"  boundary {'confirmed' if result.confirmed else 'NOT confirmed'} ({len(result.probes)} checks)")
+    return 0 if result.confirmed else 1
+
+
 def _curate(ns: argparse.Namespace) -> int:
     """Move inbox traces into the curated corpus (never replacing a curated file)."""
     inbox = corpus.ROOT / corpus.INBOX
@@ -313,6 +347,21 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("replay", help="replay counterexample files on the reference implementation")
     r.add_argument("files", nargs="*")
     r.set_defaults(run=_replay)
+
+    sy = sub.add_parser("synth", help="the weakest safe parameter, or the smallest one that breaks a property")
+    sy.add_argument("--protocol", required=True)
+    sy.add_argument("--trust", required=True)
+    sy.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    sy.add_argument("--property", default="supply_conservation")
+    group = sy.add_mutually_exclusive_group(required=True)
+    group.add_argument("--minimal", metavar="PARAM", help="smallest value of PARAM for which the property is proved")
+    group.add_argument("--breaking", metavar="PARAM", help="smallest value of PARAM for which it is violated")
+    sy.add_argument("--low", type=int, default=0, help="where the search starts")
+    sy.add_argument("--depth", type=int, default=8)
+    sy.add_argument("--messages", type=int, default=2)
+    sy.add_argument("--supply", type=int, default=Bounds().supply)
+    sy.add_argument("--json", action="store_true")
+    sy.set_defaults(run=_synth)
 
     cu = sub.add_parser("curate", help="move new traces from counterexamples/_inbox into the curated corpus")
     cu.set_defaults(run=_curate)

@@ -1,0 +1,129 @@
+"""Parameter synthesis: the weakest safe setting, or the strongest attacker that still breaks a property.
+
+A search over one integer parameter, every probe a full check (proof first, BMC for attacks).
+The result is then confirmed at the boundary by two more checks: the setting itself holds (is
+proved) and one step weaker is violated, with its counterexample. Monotonicity is what the
+search assumes; the boundary checks are what the answer rests on, and both are reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import attrs
+
+from model.check import Result, check
+from model.errors import BadInput
+from model.protocols import PROTOCOLS
+from model.scenarios import Scenario
+from model.trust import TRUST_MODELS
+from model.vocabulary import Bounds, Options
+
+Goal = Literal["minimal", "breaking"]
+LIMIT = 2**40
+
+
+@attrs.frozen
+class Synthesis:
+    parameter: str
+    goal: Goal
+    value: int | None
+    probes: tuple[tuple[int, str], ...]
+    at: Result | None
+    beyond: Result | None
+    """`at`: the check at the answer; `beyond`: the check one step past it (weaker, or one key fewer)."""
+
+    @property
+    def confirmed(self) -> bool:
+        if self.value is None or self.at is None or self.beyond is None:
+            return False
+        if self.goal == "minimal":
+            return self.at.verdict == "proved" and self.beyond.verdict == "violated"
+        return self.at.verdict == "violated" and self.beyond.verdict == "proved"
+
+
+def synthesize(
+    protocol: str,
+    trust: str,
+    params: dict[str, Any],
+    prop: str,
+    parameter: str,
+    goal: Goal,
+    bounds: Bounds,
+    options: Options | None = None,
+    low: int = 0,
+) -> Synthesis:
+    where = "command line"
+    family = PROTOCOLS.build(protocol, {}, where, "--protocol")
+    if parameter in params:
+        raise BadInput(where, "--param", f"{parameter} is what synth searches for; do not give it")
+    probes: list[tuple[int, str]] = []
+    cache: dict[int, Result | None] = {}
+
+    def run(value: int) -> Result | None:
+        if value not in cache:
+            try:
+                model = TRUST_MODELS.build(trust, params | {parameter: value}, where, "--param")
+            except BadInput:
+                cache[value] = None
+            else:
+                sc = Scenario(
+                    name=f"synth-{trust}-{parameter}{value}",
+                    path=where,
+                    protocol=family,
+                    trust=model,
+                    bounds=bounds,
+                    expect={},
+                    options=options or Options(),
+                )
+                result = check(sc, prop, prove=True)
+                cache[value] = result
+                probes.append((value, result.verdict))
+        return cache[value]
+
+    def good(value: int) -> bool | None:
+        """True / False for a valid setting; None where the parameter is out of its domain."""
+        r = run(value)
+        if r is None:
+            return None
+        return r.verdict == "proved" if goal == "minimal" else r.verdict == "violated"
+
+    value = _smallest(good, low)
+    if value is None:
+        return Synthesis(parameter, goal, None, tuple(probes), None, None)
+    beyond = run(value - 1) if value - 1 >= low else None
+    return Synthesis(parameter, goal, value, tuple(probes), run(value), beyond)
+
+
+def _smallest(good: Callable[[int], bool | None], low: int) -> int | None:
+    """The smallest v >= low with good(v): gallop up (low, low+1, low+2, low+4, ...), then bisect.
+
+    Assumes good is monotone where it is defined; if the domain ends (None) before a good value,
+    the values skipped by the gallop are scanned one by one (bounded domains such as k <= n).
+    """
+    start = low
+    while good(start) is None:
+        start += 1
+        if start - low > 64:
+            return None
+    if good(start):
+        return start
+    lo, step = start, 1
+    while True:
+        hi = start + step
+        if hi > LIMIT:
+            return None
+        verdict = good(hi)
+        if verdict is None:
+            return next((v for v in range(lo + 1, hi) if good(v)), None)
+        if verdict:
+            break
+        lo, step = hi, step * 2
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if good(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
