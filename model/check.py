@@ -102,6 +102,7 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
     """The worst-case loss within the bound; against `max_loss <= X` when the scenario asserts it."""
     from model.engine.loss import max_loss
 
+    fresh_solver_context()
     loss = max_loss(system_of(sc), sc.bounds.loss_depth, seed=sc.seed, timeout=sc.timeout)
     value: int | str = loss.value if loss.verdict == "exact" and loss.value is not None else loss.verdict
     bound = sc.max_loss
@@ -139,11 +140,23 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
     )
 
 
+def fresh_solver_context() -> None:
+    """Start every check in a new Z3 context.
+
+    NOTE(determinism): Z3's internal state (term ids, caches) carries over between queries in one
+    context, so the same check could return a different (equally short) trace depending on what
+    ran before it in the process. A fresh main context per check makes a trace a function of the
+    scenario and the seed alone, whether `verify` runs with -j 1 or -j N.
+    """
+    z3.z3._main_ctx = None  # type: ignore[attr-defined]
+
+
 def check(
     sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True, prove: bool = False, witness: bool = True
 ) -> Result:
     """BMC first (shortest violation, or bounded); then, if asked, an unbounded proof, which only
     counts if the witness is reachable (a proof about a bridge that cannot move value is vacuous)."""
+    fresh_solver_context()
     extra: dict[str, Any] = {}
     if prove and PROPERTIES[prop].kind == "safety":
         # The induction proof carries its own base case, so it needs no BMC run; only if it fails

@@ -46,6 +46,7 @@ def _params(pairs: list[str]) -> dict[str, str]:
 def _check(ns: argparse.Namespace) -> int:
     where = "command line"
     protocol = PROTOCOLS.build(ns.protocol, {}, where, "--protocol")
+    TRUST_MODELS.get(ns.trust, where, "--trust")
     trust = TRUST_MODELS.build(ns.trust, _params(ns.param), where, "--param")
     prop = get(ns.property, where, "--property")
     for name in ("depth", "messages", "supply"):

@@ -44,7 +44,9 @@ def save(document: dict[str, Any], rel: Path, root: Path = ROOT) -> tuple[Path, 
         if _same(target, document):
             return target, False
         n += 1
-        target = root / INBOX / rel.with_name(rel.name.replace(".itf.json", f"-{n}.itf.json"))
+        stem = rel.name.removesuffix(".itf.json").removesuffix(".fixed")
+        suffix = ".fixed.itf.json" if rel.name.endswith(".fixed.itf.json") else ".itf.json"
+        target = root / INBOX / rel.with_name(f"{stem}-{n}{suffix}")
     itf.write_new(target, document)
     return target, False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def decode_value(expr: Any, where: str, field: str) -> Any:
     if isinstance(expr, dict):
         if "#bigint" in expr:
             raw = expr["#bigint"]
-            if not isinstance(raw, str) or not raw.lstrip("-").isdigit():
+            if not isinstance(raw, str) or not re.fullmatch(r"-?[0-9]+", raw):
                 raise BadInput(where, field, f"#bigint must be a decimal string, got {raw!r}")
             return int(raw)
         if "#map" in expr:
@@ -224,6 +225,10 @@ def show(document: dict[str, Any]) -> str:
     lines.append(f"{'':>3}  {'init':<42} # {ledger(states[0])}")
     for i, step in enumerate(meta["steps"]):
         call = f"{step['action']}(" + ", ".join(f"{k}={v}" for k, v in step["args"].items()) + ")"
-        after = f"# {ledger(states[i + 1])}" if i + 1 < len(states) else "# refused"
+        refused = meta.get("refused_at")
+        if i + 1 < len(states):
+            after = f"# {ledger(states[i + 1])}"
+        else:
+            after = "# refused" if refused == i + 1 else "# not reached"
         lines.append(f"{i + 1:>3}. {call:<42} {after}")
     return "\n".join(lines)

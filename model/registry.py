@@ -100,7 +100,7 @@ def _field_from_message(message: str, fields: Mapping[str, Any]) -> str | None:
 
 def _coerce(raw: Any, attribute: Any, where: str, field: str) -> Any:
     kind = attribute.type
-    if kind in (int, "int"):
+    if kind in (int, "int", "int | None"):
         if isinstance(raw, bool):
             raise BadInput(where, field, f"expected an integer, got {raw!r}")
         if isinstance(raw, int):

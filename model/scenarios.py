@@ -224,6 +224,10 @@ def load(path: Path) -> list[Scenario]:
         raise BadInput(where, "file", "no such file") from None
     except tomllib.TOMLDecodeError as e:
         raise BadInput(where, "file", f"not valid TOML: {e}") from None
+    except UnicodeDecodeError as e:
+        raise BadInput(where, "file", f"not UTF-8 text: {e.reason} at byte {e.start}") from None
+    except OSError as e:
+        raise BadInput(where, "file", f"cannot read: {e.strerror}") from None
     for key in raw:
         if key not in TOP_KEYS:
             raise BadInput(where, key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")

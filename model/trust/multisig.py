@@ -55,7 +55,7 @@ class Multisig(TrustModel):
 
     k: int = attrs.field(validator=in_range(1))
     n: int = attrs.field(validator=in_range(1))
-    f: int = attrs.field(default=-1)
+    f: int | None = attrs.field(default=None)
     operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
     compromised_operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
 
@@ -74,10 +74,12 @@ class Multisig(TrustModel):
             derived = sum(self.operators[j] for j in self.compromised_operators)
         elif self.compromised_operators:
             raise _bad("compromised_operators", "give `operators` (keys per operator) first")
-        if self.f == -1:
+        if self.f is None:
             object.__setattr__(self, "f", derived or 0)
         elif derived is not None and self.f != derived:
             raise _bad("f", f"f = {self.f} but the compromised operators hold {derived} keys")
+        if isinstance(self.f, bool) or not isinstance(self.f, int):
+            raise _bad("f", f"f must be an integer, got {self.f!r}")
         in_range(0)(self, attrs.fields(Multisig).f, self.f)
         for name, value in (("k", self.k), ("f", self.f)):
             if value > self.n:

@@ -1,0 +1,119 @@
+"""An independent oracle: breadth-first search over the reference implementation's reachable states.
+
+No Z3 here. From the initial World, every action with every argument from small finite domains
+is tried; a refused action is no edge. The reachable states form a networkx DiGraph (node: the
+observed state, edge: the action), explored level by level, so the first level with a violating
+state is the length of the shortest counterexample among these arguments. On bounds small enough
+to enumerate, this must agree with BMC on the verdict and on that length.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import networkx as nx
+
+from model.reference import Revert, World
+from model.system import System
+from model.vocabulary import DIRS, USERS
+from properties import Property
+from properties.view import CONCRETE
+
+
+@attrs.frozen
+class Exploration:
+    verdict: str  # "violated" | "bounded" | "witnessed" | "vacuous"
+    depth: int
+    states: int
+    edges: int
+    path: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+
+def _key(observed: dict[str, Any]) -> str:
+    return json.dumps(observed, sort_keys=True, default=str)
+
+
+def domains(system: System) -> dict[str, list[Any]]:
+    """Small argument domains that still contain the shortest attacks: amount 1 (and one trimmed
+    unit, with and without dust, when decimals differ); times, blocks and depths at the trust
+    model's and defences' own parameters, and 1."""
+    trust = system.trust
+    o = system.options
+    params: list[int] = []
+    for model in (trust, *getattr(trust, "verifiers", ())):
+        params += [getattr(model, n) for n in model.param_names() if not isinstance(getattr(model, n), bool)]
+    timing = [o.pause_reaction or 0, o.finality, o.reorg]
+    if o.rate_limit is not None:
+        timing += [o.rate_limit.delay]
+    a = o.amounts
+    unit = 10 ** max(a.home_decimals - min(a.home_decimals, a.remote_decimals, a.wire_decimals if a.wire_decimals is not None else 99), 0)
+    amounts = sorted({1, unit, unit + 1} | ({o.per_tx_limit, o.per_tx_limit + 1} if o.per_tx_limit else set()))
+    if o.rate_limit is not None:
+        amounts = sorted(set(amounts) | {o.rate_limit.capacity, o.rate_limit.capacity + 1})
+    times = sorted({1} | {v for v in params + timing if isinstance(v, int) and v > 0})
+    return {
+        "id": list(range(system.bounds.messages)),
+        "user": list(USERS),
+        "dir": list(DIRS),
+        "amount": amounts,
+        "paid": [0],
+        "seconds": times,
+        "blocks": times,
+        "depth": times,
+    }
+
+
+def moves(system: System, world: World, table: dict[str, list[Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for action in world.available_actions():
+        combos: list[dict[str, Any]] = [{}]
+        for name in system.arg_names(action):
+            combos = [c | {name: v} for c in combos for v in table[name]]
+        yield from ((action, c) for c in combos)
+
+
+def explore(system: System, prop: Property, depth: int, world: World) -> Exploration:
+    """BFS to `depth` over the reference; a safety property looks for a violating state, a witness
+    for a state where it holds."""
+    graph = nx.DiGraph()
+    start = world.observe()
+    graph.add_node(_key(start))
+
+    def hit(observed: dict[str, Any]) -> bool:
+        holds = bool(prop.holds(system.concrete_view(observed), CONCRETE))
+        return holds if prop.kind == "witness" else not holds
+
+    found = "witnessed" if prop.kind == "witness" else "violated"
+    if hit(start):
+        return Exploration(found, 0, 1, 0)
+    table = domains(system)
+    frontier: list[tuple[World, str]] = [(world, _key(start))]
+    for level in range(1, depth + 1):
+        nxt: list[tuple[World, str]] = []
+        for here, key in frontier:
+            for action, args in moves(system, here, table):
+                child = copy.deepcopy(here)
+                try:
+                    child.apply(action, dict(args))
+                except Revert:
+                    continue
+                observed = child.observe()
+                ckey = _key(observed)
+                new = ckey not in graph
+                graph.add_edge(key, ckey, action=action, args=args)
+                if new:
+                    if hit(observed):
+                        path = nx.shortest_path(graph, _key(start), ckey)
+                        steps = tuple(
+                            (graph.edges[u, v]["action"], graph.edges[u, v]["args"]) for u, v in zip(path, path[1:])
+                        )
+                        return Exploration(found, level, graph.number_of_nodes(), graph.number_of_edges(), steps)
+                    nxt.append((child, ckey))
+        frontier = nxt
+        if not frontier:
+            break
+    verdict = "vacuous" if prop.kind == "witness" else "bounded"
+    return Exploration(verdict, depth, graph.number_of_nodes(), graph.number_of_edges())
