@@ -19,8 +19,9 @@ from properties.view import SYMBOLIC
 
 
 def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: float = 60.0) -> Finding:
-    """States S@0..S@k with I(S@0) ∧ T(S@i, a@i, S@i+1) for i < k; for k = 0..depth check
-    ¬P(S@k) (safety) or P(S@k) (witness). sat: a trace of length k; unsat at every k: bounded."""
+    """States S@0..S@k with I(S@0) ∧ T(S@i, a@i, S@i+1) ∧ ¬target(S@i) for i < k; for k = 0..depth
+    check target(S@k) = ¬P(S@k) (safety) or W(S@k) (witness). sat: a trace of length k, the
+    shortest; unsat at every k: bounded."""
     started = time.monotonic()
     solver = z3.SolverFor("QF_LIA")
     solver.set("random_seed", seed)
@@ -30,6 +31,7 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
     supply = system.bounds.supply
 
     def target(k: int) -> z3.BoolRef:
+        """¬P(S@k) for a safety property, W(S@k) for a witness."""
         holds = prop.holds(system.view(states[k]), SYMBOLIC)
         return holds if prop.kind == "witness" else z3.Not(holds)
 
@@ -54,6 +56,9 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
         if result == z3.unknown:
             why = solver.reason_unknown() or "solver unknown"
             return Finding("unknown", k, time.monotonic() - started, clean_below=k, why=why, seed=seed)
+        # Depth k is clean, so every deeper trace passes through states where the target fails:
+        # asserting that prunes the search without losing any shortest trace.
+        solver.add(z3.Not(target(k)))
     verdict = "vacuous" if prop.kind == "witness" else "bounded"
     return Finding(verdict, depth, time.monotonic() - started, clean_below=depth + 1, seed=seed)
 
