@@ -75,45 +75,91 @@ def moves(system: System, world: World, table: dict[str, list[Any]]) -> Iterator
         yield from ((action, c) for c in combos)
 
 
-def explore(system: System, prop: Property, depth: int, world: World) -> Exploration:
-    """BFS to `depth` over the reference; a safety property looks for a violating state, a witness
-    for a state where it holds."""
+def successors(system: System, world: World, table: dict[str, list[Any]]) -> Iterator[tuple[str, dict[str, Any], World]]:
+    """Every (action, args, next world). The world is consumed: a refused action leaves it as it
+    was (the reference reverts), so it is copied only after a step that succeeds."""
+    base = copy.deepcopy(world)
+    current = world
+    for action, args in list(moves(system, base, table)):
+        try:
+            current.apply(action, dict(args))
+        except Revert:
+            continue
+        yield action, args, current
+        current = copy.deepcopy(base)
+
+
+def explore(system: System, props: list[Property], depth: int, world: World) -> dict[str, Exploration]:
+    """BFS to `depth` over the reference, once for several properties: a safety property looks for
+    the first level with a violating state, a witness for the first level where it holds."""
     graph = nx.DiGraph()
     start = world.observe()
-    graph.add_node(_key(start))
+    root = _key(start)
+    graph.add_node(root)
+    found: dict[str, Exploration] = {}
 
-    def hit(observed: dict[str, Any]) -> bool:
-        holds = bool(prop.holds(system.concrete_view(observed), CONCRETE))
-        return holds if prop.kind == "witness" else not holds
+    def check(observed: dict[str, Any], key: str, level: int) -> None:
+        view = system.concrete_view(observed)
+        for prop in props:
+            if prop.name in found:
+                continue
+            holds = bool(prop.holds(view, CONCRETE))
+            if holds if prop.kind == "witness" else not holds:
+                path = nx.shortest_path(graph, root, key)
+                steps = tuple((graph.edges[u, v]["action"], graph.edges[u, v]["args"]) for u, v in zip(path, path[1:]))
+                verdict = "witnessed" if prop.kind == "witness" else "violated"
+                found[prop.name] = Exploration(verdict, level, graph.number_of_nodes(), graph.number_of_edges(), steps)
 
-    found = "witnessed" if prop.kind == "witness" else "violated"
-    if hit(start):
-        return Exploration(found, 0, 1, 0)
+    check(start, root, 0)
     table = domains(system)
-    frontier: list[tuple[World, str]] = [(world, _key(start))]
+    frontier: list[tuple[World, str]] = [(world, root)]
     for level in range(1, depth + 1):
+        if len(found) == len(props):
+            break
         nxt: list[tuple[World, str]] = []
         for here, key in frontier:
-            for action, args in moves(system, here, table):
-                child = copy.deepcopy(here)
-                try:
-                    child.apply(action, dict(args))
-                except Revert:
-                    continue
+            for action, args, child in successors(system, here, table):
                 observed = child.observe()
                 ckey = _key(observed)
                 new = ckey not in graph
                 graph.add_edge(key, ckey, action=action, args=args)
                 if new:
-                    if hit(observed):
-                        path = nx.shortest_path(graph, _key(start), ckey)
-                        steps = tuple(
-                            (graph.edges[u, v]["action"], graph.edges[u, v]["args"]) for u, v in zip(path, path[1:])
-                        )
-                        return Exploration(found, level, graph.number_of_nodes(), graph.number_of_edges(), steps)
+                    check(observed, ckey, level)
                     nxt.append((child, ckey))
         frontier = nxt
         if not frontier:
             break
-    verdict = "vacuous" if prop.kind == "witness" else "bounded"
-    return Exploration(verdict, depth, graph.number_of_nodes(), graph.number_of_edges())
+    for prop in props:
+        if prop.name not in found:
+            verdict = "vacuous" if prop.kind == "witness" else "bounded"
+            found[prop.name] = Exploration(verdict, depth, graph.number_of_nodes(), graph.number_of_edges())
+    return found
+
+
+def reachable(system: System, world: World, depth: int, table: dict[str, list[Any]] | None = None) -> nx.DiGraph:
+    """Every state the reference reaches within `depth` steps, with `depth` as each node's level."""
+    table = table or domains(system)
+    graph = nx.DiGraph()
+    start = world.observe()
+    graph.add_node(_key(start), level=0, observed=start)
+    frontier: list[tuple[World, str]] = [(world, _key(start))]
+    for level in range(1, depth + 1):
+        nxt: list[tuple[World, str]] = []
+        for here, key in frontier:
+            for action, args, child in successors(system, here, table):
+                observed = child.observe()
+                ckey = _key(observed)
+                if ckey not in graph:
+                    graph.add_node(ckey, level=level, observed=observed)
+                    nxt.append((child, ckey))
+                graph.add_edge(key, ckey, action=action, args=args)
+        frontier = nxt
+    return graph
+
+
+def max_value(system: System, world: World, depth: int, table: dict[str, list[Any]]) -> int:
+    """The adversary's largest gain over every state reachable within `depth` (brute force)."""
+    graph = reachable(system, world, depth, table)
+    return max(
+        system.concrete_view(data["observed"]).adversary_value(CONCRETE) for _, data in graph.nodes(data=True)
+    )
