@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JOBS   ?=
 
-.PHONY: install verify test test-slow bench lint clean
+.PHONY: install verify test test-slow bench mutation lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+mutation: $(STAMP)
+	$(BIN)/python -m pytest -v -p no:cacheprovider tests/quality/test_mutants.py
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff

@@ -211,9 +211,13 @@ class ProtocolFamily:
             add(updates, s, "dust", env.conv.dust(amount, direction))
         return self.credit(s, env, direction, user, credit, updates)
 
+    def replay_guard(self, s: SymState, i: int) -> z3.BoolRef:
+        """The destination's replay protection: an id executes only if it never has."""
+        return s.slot("executions", i) == 0
+
     def _deliveries(self, s: SymState, env: Env, i: int, direction: int) -> list[Case]:
         action = self.execute_action(direction)
-        ready = z3.And(self._executable(s, env, i, direction), s.slot("executions", i) == 0)
+        ready = z3.And(self._executable(s, env, i, direction), self.replay_guard(s, i))
         executed = s.slot("executions", i) + 1
         rate = env.options.rate_limit
         out = []

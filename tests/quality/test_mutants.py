@@ -1,0 +1,223 @@
+"""The mutation suite: seeded faults in the symbolic model and in the reference, each caught.
+
+Every mutant is a patch that lives only inside its test. Detection runs the suite's own checks,
+cheapest first, and stops at the first that notices: (1) the replay of every curated
+counterexample on the reference, (2) targeted conformance runs (the same action list through the
+reference and through the Z3 relation), (3) shipped scenarios' expected verdicts. The score must be
+100%: `make mutation` prints the list.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import z3
+
+from model import corpus, itf
+from model.check import check, fresh_solver_context, system_of
+from model.engine import execute
+from model.reference import Revert, World
+from model.replay import replay
+from model.scenarios import Scenario, load
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def scenario(name: str) -> Scenario:
+    file, _, variant = name.partition("/")
+    for sc in load(REPO / "scenarios" / f"{file}.toml"):
+        if sc.name == name:
+            return sc
+    raise KeyError(name)
+
+
+# --- detectors ------------------------------------------------------------------------------------
+def replay_detects() -> str | None:
+    for path in corpus.curated(REPO / "counterexamples"):
+        result = replay(itf.load(path))
+        if not result.ok:
+            return f"replay of {path.name}: {result.summary()}"
+    return None
+
+
+SEQUENCES: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
+    ("ronin-2022/delegation-revoked", [
+        ("lock", {"user": "alice", "amount": 5}), ("attest", {"id": 0}), ("mint", {"id": 0}), ("mint", {"id": 0}),
+        ("burn", {"user": "alice", "amount": 2}), ("attest", {"id": 1}), ("unlock", {"id": 1}), ("unlock", {"id": 1}),
+    ]),
+    ("ronin-2022/delegation-revoked", [("forge", {"id": 0, "dir": "out", "user": "mallory", "amount": 1}), ("mint", {"id": 0})]),
+    ("optimistic/live-watcher", [
+        ("forge", {"id": 0, "dir": "out", "user": "mallory", "amount": 1}), ("wait", {"seconds": 600}),
+        ("challenge", {"id": 0}), ("wait", {"seconds": 1800}), ("mint", {"id": 0}),
+    ]),
+    ("optimistic/live-watcher", [("forge", {"id": 0, "dir": "out", "user": "mallory", "amount": 1}), ("wait", {"seconds": 601})]),
+    ("etc-51-2020/deep-confirmations", [
+        ("lock", {"user": "alice", "amount": 1}), ("mine", {"blocks": 9998}), ("attest", {"id": 0}), ("mint", {"id": 0}),
+        ("mine", {"blocks": 1}), ("mint", {"id": 0}),
+    ]),
+    ("cross-vm-truncate", [
+        ("lock", {"user": "alice", "amount": 1500000001}), ("attest", {"id": 0}), ("mint", {"id": 0}),
+    ]),
+    ("custodian/honest", [("forge", {"id": 0, "dir": "back", "user": "mallory", "amount": 1}), ("unlock", {"id": 0})]),
+]
+
+
+def conformance_detects() -> str | None:
+    for name, steps in SEQUENCES:
+        sc = scenario(name)
+        fresh_solver_context()
+        outcome = execute.run(system_of(sc), steps)
+        world = World(sc.protocol.id, sc.trust, sc.bounds.messages, sc.bounds.supply, sc.options)
+        for i, (action, args) in enumerate(steps):
+            try:
+                world.apply(action, dict(args))
+                concrete: dict[str, Any] | None = world.observe()
+            except Revert:
+                concrete = None
+            symbolic = outcome.states[i]
+            if (concrete is None) != (symbolic is None) or (concrete is not None and concrete != symbolic):
+                return f"{name}: step {i + 1} {action}{args}: reference {concrete is not None}, model {symbolic is not None}"
+    return None
+
+
+EXPECTATIONS = [
+    ("ronin-2022/delegation-revoked", "supply_conservation"),
+    ("optimistic/live-watcher", "no_unbacked_mint"),
+    ("etc-51-2020/deep-confirmations", "no_unbacked_mint"),
+    ("cross-vm-truncate", "no_unbacked_mint"),
+    ("wormhole-guardians", "no_double_spend"),
+    ("custodian/honest", "no_unbacked_mint"),
+    ("qubit-2022/balance-checked", "supply_conservation"),
+]
+
+
+def expectations_detect() -> str | None:
+    for name, prop in EXPECTATIONS:
+        sc = attrs.evolve(scenario(name), timeout=30.0)
+        result = check(sc, prop, save=False, prove=True)
+        if not result.ok:
+            return f"{name} {prop}: expected {result.expected}, got {result.verdict}"
+    return None
+
+
+def caught() -> str | None:
+    for detector in (replay_detects, conformance_detects, expectations_detect):
+        try:
+            found = detector()
+        except Exception as e:  # a mutant that crashes a check is caught too, loudly
+            found = f"{detector.__name__} raised {type(e).__name__}: {e}"
+        if found:
+            return found
+    return None
+
+
+# --- mutants --------------------------------------------------------------------------------------
+Patch = Callable[[pytest.MonkeyPatch], None]
+
+
+def _wrap(target: Any, name: str, make: Callable[[Any], Any]) -> Patch:
+    def apply(mp: pytest.MonkeyPatch) -> None:
+        mp.setattr(target, name, make(getattr(target, name)))
+
+    return apply
+
+
+def _reference_replay(mp: pytest.MonkeyPatch) -> None:
+    from model.reference import chain
+
+    def admit(self: Any, msg_id: int, ctx: Any) -> Any:
+        claim = self.claims[msg_id] if msg_id in self.claims else None
+        chain.require(claim is not None, "no claim for id")
+        message = claim.message
+        chain.require(self.verifier.accepts(msg_id, message.digest(), ctx), "claim not accepted by verifier")
+        return claim  # replay protection dropped
+
+    mp.setattr(chain.Endpoint, "admit", admit)
+
+
+def _symbolic(module: str, cls: str, name: str, make: Callable[[Any], Any]) -> Patch:
+    def apply(mp: pytest.MonkeyPatch) -> None:
+        import importlib
+
+        target = getattr(importlib.import_module(module), cls)
+        mp.setattr(target, name, make(getattr(target, name)))
+
+    return apply
+
+
+def _concrete(module: str, cls: str, name: str, make: Callable[[Any], Any]) -> Patch:
+    return _symbolic(module, cls, name, make)
+
+
+MUTANTS: dict[str, Patch] = {
+    # the reference implementation
+    "reference: replay protection dropped": _reference_replay,
+    "reference: multisig threshold lowered by one": _concrete(
+        "model.trust.multisig", "SignerSet", "accepts",
+        lambda orig: lambda self, i, d, ctx: len(self.signatures.get(d, set()) & self.members) >= self.threshold - 1,
+    ),
+    "reference: a challenge is ignored": _concrete(
+        "model.trust.optimistic", "FraudWindow", "accepts",
+        lambda orig: lambda self, i, d, ctx: i in self.posted and self.posted[i][0] == d and ctx.now - self.posted[i][1] >= self.window,
+    ),
+    "reference: finality off by one": _concrete(
+        "model.trust.light_client", "HeaderChain", "accepts",
+        lambda orig: lambda self, i, d, ctx: (b := ctx.canonical_block(i, d)) is not None and ctx.height - b + 1 >= self.confirmations - 1,
+    ),
+    "reference: conversion rounds up": _concrete(
+        "model.reference.amounts", "Conversion", "credit", lambda orig: lambda self, *a: orig(self, *a) + 1
+    ),
+    "reference: burn does not burn (unlock without a burn)": _concrete(
+        "model.reference.token", "Token", "burn", lambda orig: lambda self, account, amount: None
+    ),
+    # the symbolic model
+    "model: replay guard dropped": _symbolic(
+        "model.protocols.base", "ProtocolFamily", "replay_guard", lambda orig: lambda self, s, i: z3.BoolVal(True)
+    ),
+    "model: multisig threshold lowered by one": _symbolic(
+        "model.trust.multisig", "Multisig", "accepts", lambda orig: lambda self, s, i: s.ev("sigs", i) >= self.t("k") - 1
+    ),
+    "model: a challenge is ignored": _symbolic(
+        "model.trust.optimistic", "Optimistic", "accepts",
+        lambda orig: lambda self, s, i: s["now"] >= s.ev("posted_at", i) + self.t("window"),
+    ),
+    "model: the watcher's deadline is ignored": _symbolic(
+        "model.trust.optimistic", "Optimistic", "wait_guard", lambda orig: lambda self, s, a, fr: z3.BoolVal(True)
+    ),
+    "model: finality off by one": _symbolic(
+        "model.trust.light_client", "LightClient", "accepts",
+        lambda orig: lambda self, s, i: z3.And(
+            z3.Not(__import__("model.symbolic", fromlist=["fraudulent"]).fraudulent(s, i)),
+            s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations") - 1,
+        ),
+    ),
+    "model: truncation rounds up": _symbolic(
+        "model.protocols.amounts", "Conversion", "credit",
+        lambda orig: lambda self, amount, direction: orig(self, amount, direction) + (0 if self.trim else 1),
+    ),
+    "model: unlock without a burn": _symbolic(
+        "model.protocols.lock_mint", "LockMint", "debit",
+        lambda orig: lambda self, s, direction, user, debited, updates: (
+            orig(self, s, direction, user, debited, updates) if direction == 0 else z3.BoolVal(True)
+        ),
+    ),
+    "model: an honest custodian signs forgeries": _symbolic(
+        "model.trust.custodian", "Custodian", "forged_evidence", lambda orig: lambda self, s, i: {"signed": True}
+    ),
+}
+
+
+def test_the_unmutated_suite_passes() -> None:
+    assert caught() is None
+
+
+@pytest.mark.parametrize("mutant", sorted(MUTANTS))
+def test_mutant_is_caught(mutant: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    MUTANTS[mutant](monkeypatch)
+    assert caught() is not None, f"the mutant '{mutant}' survived every check"
