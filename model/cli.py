@@ -12,6 +12,7 @@ import argparse
 import attrs
 import json
 import os
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -291,10 +292,12 @@ def _curate(ns: argparse.Namespace) -> int:
     inbox = corpus.ROOT / corpus.INBOX
     moved = 0
     for p in sorted(inbox.rglob("*.itf.json")) if inbox.exists() else []:
-        target = corpus.ROOT / p.relative_to(inbox)
-        if target.exists():
-            print(f"kept   {target} (already curated; {p} left in the inbox)")
-            continue
+        rel = p.relative_to(inbox)
+        base = rel.with_name(re.sub(r"-\d+(\.fixed)?\.itf\.json$", r"\1.itf.json", rel.name))
+        n = 1
+        while (corpus.ROOT / corpus.numbered(base, n)).exists():
+            n += 1
+        target = corpus.ROOT / corpus.numbered(base, n)
         itf.load(p)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.link(p, target)

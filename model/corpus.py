@@ -33,20 +33,29 @@ def _same(path: Path, document: dict[str, Any]) -> bool:
     ) == document.get("states")
 
 
+def numbered(rel: Path, n: int) -> Path:
+    """`slug.itf.json`, then `slug-2.itf.json`, ... (keeping `.fixed.itf.json`)."""
+    if n == 1:
+        return rel
+    stem = rel.name.removesuffix(".itf.json").removesuffix(".fixed")
+    suffix = ".fixed.itf.json" if rel.name.endswith(".fixed.itf.json") else ".itf.json"
+    return rel.with_name(f"{stem}-{n}{suffix}")
+
+
 def save(document: dict[str, Any], rel: Path, root: Path = ROOT) -> tuple[Path, bool]:
     """Store a trace; returns (path, known) where known means an identical curated file exists."""
-    curated = root / rel
-    if curated.exists() and _same(curated, document):
-        return curated, True
-    target = root / INBOX / rel
     n = 1
+    while (root / numbered(rel, n)).exists():
+        if _same(root / numbered(rel, n), document):
+            return root / numbered(rel, n), True
+        n += 1
+    n = 1
+    target = root / INBOX / rel
     while target.exists():
         if _same(target, document):
             return target, False
         n += 1
-        stem = rel.name.removesuffix(".itf.json").removesuffix(".fixed")
-        suffix = ".fixed.itf.json" if rel.name.endswith(".fixed.itf.json") else ".itf.json"
-        target = root / INBOX / rel.with_name(f"{stem}-{n}{suffix}")
+        target = root / INBOX / numbered(rel, n)
     itf.write_new(target, document)
     return target, False
 
