@@ -12,7 +12,6 @@ import argparse
 import attrs
 import json
 import os
-import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -293,7 +292,9 @@ def _curate(ns: argparse.Namespace) -> int:
     moved = 0
     for p in sorted(inbox.rglob("*.itf.json")) if inbox.exists() else []:
         rel = p.relative_to(inbox)
-        base = rel.with_name(re.sub(r"-\d+(\.fixed)?\.itf\.json$", r"\1.itf.json", rel.name))
+        slug = str(itf.load(p)["meta"].get("scenario", "trace")).replace("/", "--")
+        expect = "fixed" if rel.name.endswith(".fixed.itf.json") else "violation"
+        base = rel.parent / corpus.relative("", "", "", slug, expect).name
         n = 1
         while (corpus.ROOT / corpus.numbered(base, n)).exists():
             n += 1
