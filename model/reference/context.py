@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 
 
 class WorldContext:
@@ -19,7 +18,8 @@ class WorldContext:
         self.now = now
         self.height = height
         # id -> (digest, block) of every message on the canonical source chains right now.
-        self._canonical: Mapping[int, tuple[bytes, int]] = MappingProxyType(dict(canonical or {}))
+        # A private copy (not a mappingproxy, which deepcopy cannot take if a verifier keeps the context).
+        self._canonical: dict[int, tuple[bytes, int]] = dict(canonical or {})
 
     def canonical_block(self, msg_id: int, digest: bytes) -> int | None:
         """The block of the source message with this id and exactly this digest; None if it was never

@@ -14,7 +14,19 @@ from typing import Any
 import attrs
 
 from model.reference.amounts import Conversion
-from model.reference.chain import HOME, REMOTE, ROUTES, USERS, Chain, Claim, Endpoint, Message, MessageCounter, Policy, Sent
+from model.reference.chain import (
+    HOME,
+    REMOTE,
+    ROUTES,
+    USERS,
+    Chain,
+    Claim,
+    Endpoint,
+    Message,
+    MessageCounter,
+    Policy,
+    Sent,
+)
 from model.reference.clock import Blocks, Clock
 from model.reference.context import WorldContext
 from model.reference.fork import HomeFork
@@ -59,7 +71,10 @@ class Features:
         rate_limit = options.rate_limit
         return cls(
             clock=bool(trust.timed) or rate_limit is not None or options.pause_reaction is not None or "wait" in extra,
-            blocks=options.finality > 0 or reorg_bound > 0 or bool(trust.uses_blocks) or bool({"mine", "reorg"} & extra),
+            blocks=options.finality > 0
+            or reorg_bound > 0
+            or bool(trust.uses_blocks)
+            or bool({"mine", "reorg"} & extra),
             reorg_bound=reorg_bound,
             queue=rate_limit is not None and rate_limit.mode == "queue",
             pause=options.pause_reaction is not None,
@@ -117,6 +132,9 @@ class _Deployment:
         self.watcher = Watcher(self.ledger, self.verifier, self.context)
         if supply > 0:
             home.token.mint(USERS[0], supply)
+        if options.adversary_funds > 0:
+            # mallory's own coins: an attacker who double-spends by reorg or fork needs funds to lock.
+            home.token.mint(USERS[1], options.adversary_funds)
 
     def context(self) -> WorldContext:
         """What the verifier may read right now: the clock, the height, and the canonical outboxes."""
@@ -361,7 +379,8 @@ class World:
         for msg_id, claim in d.watcher.frauds():
             deadline = d.guardian.deadline(claim.claimed_at)
             if deadline is not None:
-                require(d.clock.now + seconds <= deadline, f"wait: the guardian pauses for claim {msg_id} by {deadline}")
+                reason = f"wait: the guardian pauses for claim {msg_id} by {deadline}"
+                require(d.clock.now + seconds <= deadline, reason)
         d.verifier.check_wait(d.context(), seconds, d.watcher.open_frauds())
         d.clock.advance(seconds)
 
@@ -403,18 +422,20 @@ class World:
     # --- forks ---------------------------------------------------------------------------------------
 
     def _fork(self, args: Mapping[str, Any]) -> None:
-        """Home splits in two; the copy keeps the vault's balance and every replay record of that moment."""
+        """Home splits in two; the copy keeps the vault's balance of that moment.
+
+        SEMANTICS.md lets it happen only before any `back` claim has executed (queued counts), so both
+        copies start with empty replay records for `back` and `fork_executions` starts at 0 everywhere.
+        """
         _arguments(args, ())
         d = self._deployment
         assert d.vault is not None
+        executed = any(c.message.dir == "back" and c.executions >= 1 for _, c in d.ledger.claims())
+        require(not executed, "a back claim has already executed")
         d.fork.split(d.vault.escrow)
-        for chain in d.chains.values():
-            claims = chain.endpoint.claims
-            for msg_id, claim in claims.items():
-                claims[msg_id] = attrs.evolve(claim, fork_executions=claim.executions)
 
     def _fork_unlock(self, args: Mapping[str, Any]) -> None:
-        """Unlock a `back` claim on the forked copy of home, which only works if messages do not bind home's chain id."""
+        """Unlock a `back` claim on the forked copy of home; only possible if messages do not bind home's chain id."""
         claim = self._claimed(args)
         d = self._deployment
         require(d.fork.forked, "home has not forked")
@@ -456,6 +477,7 @@ def _validate(protocol: str, trust: Trust, messages: int, supply: int, options: 
         "pause_reaction": options.pause_reaction,
         "finality": options.finality,
         "reorg": options.reorg,
+        "adversary_funds": options.adversary_funds,
         "amounts.wire_decimals": options.amounts.wire_decimals,
     }
     for name, value in bounds.items():
