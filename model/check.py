@@ -152,7 +152,13 @@ def fresh_solver_context() -> None:
 
 
 def check(
-    sc: Scenario, prop: str, root: Path = corpus.ROOT, save: bool = True, prove: bool = False, witness: bool = True
+    sc: Scenario,
+    prop: str,
+    root: Path = corpus.ROOT,
+    save: bool = True,
+    prove: bool = False,
+    witness: bool = True,
+    engine: str = "induction",
 ) -> Result:
     """BMC first (shortest violation, or bounded); then, if asked, an unbounded proof, which only
     counts if the witness is reachable (a proof about a bridge that cannot move value is vacuous)."""
@@ -161,7 +167,7 @@ def check(
     if prove and PROPERTIES[prop].kind == "safety":
         # The induction proof carries its own base case, so it needs no BMC run; only if it fails
         # does BMC look for the shortest violation (or settle for bounded).
-        extra = _prove(sc, prop, witness)
+        extra = _prove(sc, prop, witness, engine)
         if extra["finding"].verdict in ("proved", "vacuous"):
             finding = extra.pop("finding")
         else:
@@ -200,17 +206,30 @@ def vacuous_why(witness_verdict: str, sc: Scenario) -> str:
     return f"{WITNESS} is {witness_verdict} within depth {sc.bounds.depth}: the proof would be vacuous"
 
 
-def _prove(sc: Scenario, prop: str, witness_check: bool = True) -> dict[str, Any]:
-    from model.engine.induction import prove
+def _prove(sc: Scenario, prop: str, witness_check: bool = True, engine: str = "induction") -> dict[str, Any]:
+    from model.engine.induction import Conjunct, Proof, prove
 
-    proof = prove(system_of(sc), PROPERTIES[prop], k=1, timeout=sc.timeout, seed=sc.seed)
+    if engine == "chc":
+        from model.engine.chc import prove_chc
+
+        chc = prove_chc(system_of(sc), PROPERTIES[prop], timeout=sc.timeout)
+        proof = Proof(
+            "proved" if chc.verdict == "proved" else "unknown",
+            1,
+            chc.seconds,
+            invariant=(Conjunct("spacer_invariant", chc.invariant),) if chc.invariant else (),
+            needed=("params_as_given",),
+            why=chc.why or ("Spacer refuted the property" if chc.verdict == "violated" else ""),
+        )
+    else:
+        proof = prove(system_of(sc), PROPERTIES[prop], k=1, timeout=sc.timeout, seed=sc.seed)
     seconds = proof.seconds
     finding = Finding("bounded", sc.bounds.depth, seconds)
     if proof.verdict != "proved":
         cti = None
         if proof.cti is not None:
             cti = {"action": proof.cti.action, "args": proof.cti.args, "broken": list(proof.cti.broken)}
-        why = f"bounded only: induction failed ({proof.why or 'counterexample to induction'})"
+        why = f"bounded only: the {engine} proof failed ({proof.why or 'counterexample to induction'})"
         return {"finding": attrs.evolve(finding, seconds=seconds, why=why), "cti": cti}
     # The checker checks itself: a proof that a short BMC run contradicts is a tool bug, reported
     # as such and never as a verdict.

@@ -65,7 +65,7 @@ def _check(ns: argparse.Namespace) -> int:
         seed=ns.seed,
         timeout=ns.timeout,
     )
-    r = check(sc, prop.name, prove=ns.prove)
+    r = check(sc, prop.name, prove=ns.prove, engine=ns.engine)
     out = {
         "protocol": protocol.id,
         "trust": trust.id,
@@ -333,7 +333,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--supply", type=int, default=Bounds().supply)
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--timeout", type=float, default=120.0, help="seconds for the whole check")
-    c.add_argument("--prove", action="store_true", help="after BMC finds nothing, try an unbounded proof")
+    c.add_argument("--prove", action="store_true", help="try an unbounded proof (BMC looks for the attack if it fails)")
+      c.add_argument("--engine", choices=("induction", "chc"), default="induction", help="the prover: k-induction with lemmas, or Spacer")
     c.add_argument("--json", action="store_true")
     c.set_defaults(run=_check)
 

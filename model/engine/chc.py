@@ -41,7 +41,7 @@ def prove_chc(system: System, prop: Property, timeout: float = 30.0) -> ChcResul
     inv = z3.Function("Inv", *(s[n].sort() for n in names), z3.BoolSort())
     here = [s[n] for n in names]
     there = [s2[n] for n in names]
-    step_vars = [a.act, a.id, a.user, a.amount, a.dir, a.seconds, z3.Int("case@0")]
+    step_vars = [a.act, *a.named().values(), z3.Int("case@0")]
     holds = prop.holds(system.view(s), SYMBOLIC)
     solver = z3.SolverFor("HORN")
     solver.set("timeout", max(1, int(timeout * 1000)))
