@@ -334,7 +334,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--timeout", type=float, default=120.0, help="seconds for the whole check")
     c.add_argument("--prove", action="store_true", help="try an unbounded proof (BMC looks for the attack if it fails)")
-      c.add_argument("--engine", choices=("induction", "chc"), default="induction", help="the prover: k-induction with lemmas, or Spacer")
+    c.add_argument("--engine", choices=("induction", "chc"), default="induction", help="the prover: k-induction with lemmas, or Spacer")
     c.add_argument("--json", action="store_true")
     c.set_defaults(run=_check)
 
