@@ -387,3 +387,6 @@ def main(argv: list[str] | None = None) -> int:
     except ToolError as e:
         print(f"bridgeproof: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+        sys.stderr.close()
+        return 0
