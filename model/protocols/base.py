@@ -239,7 +239,8 @@ class ProtocolFamily:
                 slot_key("queued", i): True,
                 slot_key("queued_at", i): s["now"],
             }
-            out.append(Case(action, z3.And(ready, amount > level), queue, {"id": i}))
+            backed = self.backing(s, direction, env.conv.credit(amount, direction))
+            out.append(Case(action, z3.And(ready, amount > level, backed), queue, {"id": i}))
             release: Updates = {slot_key("queued", i): False}
             release_guard = z3.And(
                 s.slot("queued", i),
@@ -279,20 +280,25 @@ class ProtocolFamily:
             out.append(
                 Case("fork", z3.And(z3.Not(s["forked"]), no_unlock_yet), {"forked": True, "fork_escrow": s["escrow"]}, {})
             )
-            if "unbound_chain_id" in env.options.faults:
-                for i in range(s.messages):
-                    credit = env.conv.credit(s.slot("claim_amount", i), BACK)
-                    guard = z3.And(
-                        s["forked"],
-                        self._executable(s, env, i, BACK),
-                        s.slot("fork_executions", i) == 0,
-                        s["fork_escrow"] >= credit,
-                    )
-                    updates: Updates = {
-                        "fork_escrow": s["fork_escrow"] - credit,
-                        slot_key("fork_executions", i): s.slot("fork_executions", i) + 1,
-                    }
-                    out.append(Case("fork_unlock", guard, updates, {"id": i}))
+            bound = "unbound_chain_id" not in env.options.faults
+            for i in range(s.messages):
+                credit = env.conv.credit(s.slot("claim_amount", i), BACK)
+                guard = z3.And(
+                    # With messages bound to home's chain id, the fork refuses every one of them.
+                    z3.BoolVal(not bound),
+                    s["forked"],
+                    s.slot("claimed", i),
+                    s.slot("claim_dir", i) == BACK,
+                    env.trust.accepts(s, i),
+                    z3.Not(s["paused"]),
+                    s.slot("fork_executions", i) == 0,
+                    s["fork_escrow"] >= credit,
+                )
+                updates: Updates = {
+                    "fork_escrow": s["fork_escrow"] - credit,
+                    slot_key("fork_executions", i): s.slot("fork_executions", i) + 1,
+                }
+                out.append(Case("fork_unlock", guard, updates, {"id": i}))
         return out
 
     def _reorg(self, s: SymState, a: StepArgs, env: Env) -> Case:
@@ -310,6 +316,10 @@ class ProtocolFamily:
 
     def reorg_guard(self, s: SymState, refunded: z3.ArithRef) -> list[z3.BoolRef]:
         return []
+
+    def backing(self, s: SymState, direction: int, credit: z3.ArithRef) -> z3.BoolRef:
+        """What the destination must hold before it takes a claim, even into a queue (the escrow)."""
+        return z3.BoolVal(True)
 
     def u64_guard(self, s: SymState, env: Env, supply_key: str, credit: z3.ArithRef) -> z3.BoolRef:
         if supply_key == "supply_remote" and env.options.amounts.remote_vm == "svm":

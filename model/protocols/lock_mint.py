@@ -59,3 +59,6 @@ class LockMint(ProtocolFamily):
 
     def reorg_guard(self, s: SymState, refunded: z3.ArithRef) -> list[z3.BoolRef]:
         return [s["escrow"] >= refunded]
+
+    def backing(self, s: SymState, direction: int, credit: z3.ArithRef) -> z3.BoolRef:
+        return s["escrow"] >= credit if direction != OUT else z3.BoolVal(True)
