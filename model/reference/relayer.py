@@ -96,8 +96,8 @@ class Relayer:
 
 
 def _challenged(evidence: Mapping[str, object]) -> bool:
-    """Whether some verifier records a challenge (an aggregate prefixes the field, e.g. `v1.challenged`)."""
-    return any(v is True for k, v in evidence.items() if k == "challenged" or k.endswith(".challenged"))
+    """Whether some verifier records a challenge (an aggregate prefixes the field, e.g. `v1_challenged`)."""
+    return any(v is True for k, v in evidence.items() if k == "challenged" or k.endswith("_challenged"))
 
 
 class Watcher:

@@ -26,7 +26,7 @@ from model.trust.base import Context, Fraudulent, TrustModel
 
 
 def _prefix(j: int) -> str:
-    return f"v{j}."
+    return f"v{j}_"
 
 
 @register
