@@ -44,6 +44,28 @@ class Verifier(Protocol):
 Fraudulent = Callable[[SymState, int], z3.BoolRef]
 
 
+class PlainVerifier:
+    """Defaults for a concrete verifier with no state beyond its evidence and no extra actions."""
+
+    name = "this verifier"
+
+    def state(self) -> dict[str, int | bool]:
+        return {}
+
+    def challenge(self, msg_id: int, ctx: Context) -> None:
+        from model.reference.revert import Revert
+
+        raise Revert(f"{self.name}: there is no challenge")
+
+    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
+        return None
+
+    def upgrade(self) -> None:
+        from model.reference.revert import Revert
+
+        raise Revert(f"{self.name}: there is no upgrade")
+
+
 def _faults(value: Any) -> frozenset[str]:
     if isinstance(value, str):
         value = [value]

@@ -14,11 +14,10 @@ from typing import ClassVar
 import attrs
 import z3
 
-from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import EvidenceField, SymState
 from model.trust import register
-from model.trust.base import Context, Fraudulent, TrustModel
+from model.trust.base import Context, Fraudulent, PlainVerifier, TrustModel
 
 BYPASSED = EvidenceField("bypassed", "bool", False)
 
@@ -71,8 +70,10 @@ class Custodian(TrustModel):
         return CustodianKey(compromised=bool(self.compromised), bypassable="signature_bypass" in self.faults)
 
 
-class CustodianKey:
+class CustodianKey(PlainVerifier):
     """The one key: it signs digests; the destination checks a signature over the exact digest."""
+
+    name = "custodian"
 
     def __init__(self, compromised: bool, bypassable: bool) -> None:
         self.compromised = compromised
@@ -102,15 +103,3 @@ class CustodianKey:
         if self.bypassable:
             out["bypassed"] = digest in self.spoofed
         return out
-
-    def state(self) -> dict[str, int | bool]:
-        return {}
-
-    def challenge(self, msg_id: int, ctx: Context) -> None:
-        raise Revert("custodian: there is no challenge")
-
-    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
-        return None
-
-    def upgrade(self) -> None:
-        raise Revert("custodian: there is no upgrade")

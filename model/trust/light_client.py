@@ -18,11 +18,10 @@ from typing import ClassVar
 import attrs
 import z3
 
-from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import EvidenceField, SymState, fraudulent
 from model.trust import register
-from model.trust.base import Context, Fraudulent, TrustModel
+from model.trust.base import Context, Fraudulent, PlainVerifier, TrustModel
 
 
 @register
@@ -76,8 +75,10 @@ class LightClient(TrustModel):
         return HeaderChain(self.confirmations)
 
 
-class HeaderChain:
+class HeaderChain(PlainVerifier):
     """Verifies an inclusion proof against the current canonical header chain, once deep enough."""
+
+    name = "light client"
 
     def __init__(self, confirmations: int) -> None:
         self.confirmations = confirmations
@@ -96,15 +97,3 @@ class HeaderChain:
 
     def evidence(self, msg_id: int) -> dict[str, int | bool]:
         return {"block": self.proven_block[msg_id]}
-
-    def state(self) -> dict[str, int | bool]:
-        return {}
-
-    def challenge(self, msg_id: int, ctx: Context) -> None:
-        raise Revert("light client: there is no challenge")
-
-    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
-        return None
-
-    def upgrade(self) -> None:
-        raise Revert("light client: no upgrade")

@@ -13,10 +13,9 @@ from typing import ClassVar
 import attrs
 import z3
 
-from model.reference.revert import Revert
 from model.symbolic import EvidenceField, SymState
 from model.trust import register
-from model.trust.base import Context, Fraudulent, TrustModel
+from model.trust.base import Context, Fraudulent, PlainVerifier, TrustModel
 
 
 @register
@@ -54,8 +53,10 @@ class Zk(TrustModel):
         return ProofVerifier(self.soundness_bug)
 
 
-class ProofVerifier:
+class ProofVerifier(PlainVerifier):
     """Accepts a message iff a valid proof for its exact digest was submitted."""
+
+    name = "zk"
 
     def __init__(self, soundness_bug: bool) -> None:
         self.soundness_bug = soundness_bug
@@ -76,15 +77,3 @@ class ProofVerifier:
 
     def evidence(self, msg_id: int) -> dict[str, int | bool]:
         return {"proof": self.proofs.get(msg_id) in self.valid}
-
-    def state(self) -> dict[str, int | bool]:
-        return {}
-
-    def challenge(self, msg_id: int, ctx: Context) -> None:
-        raise Revert("zk: there is no challenge")
-
-    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
-        return None
-
-    def upgrade(self) -> None:
-        raise Revert("zk: no upgrade")
