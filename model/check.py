@@ -123,9 +123,9 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
         rel = corpus.relative(sc.protocol.id, sc.trust.id, MAX_LOSS, sc.slug, "violation")
         stored, known = corpus.save(document, rel, root)
         path = str(stored)
-    return Result(
-        scenario=sc.name,
-        property=MAX_LOSS,
+    return _result(
+        sc,
+        MAX_LOSS,
         expected=f"<= {bound}" if bound is not None else None,
         verdict=verdict,
         depth=len(loss.trace) if loss.trace is not None else sc.bounds.depth,
@@ -133,10 +133,19 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
         seconds=loss.seconds,
         known=known,
         why=loss.why,
+        max_loss=value,
+    )
+
+
+def _result(sc: Scenario, prop: str, **fields: Any) -> Result:
+    """A Result row for this scenario, with its protocol, trust model and parameters filled in."""
+    return Result(
+        scenario=sc.name,
+        property=prop,
         protocol=sc.protocol.id,
         trust=sc.trust.id,
         params=sc.trust.describe(),
-        max_loss=value,
+        **fields,
     )
 
 
@@ -184,9 +193,9 @@ def check(
         document = itf.to_itf(finding.trace, meta(sc, prop, "violation", finding))
         stored, known = corpus.save(document, corpus.relative(sc.protocol.id, sc.trust.id, prop, sc.slug, "violation"), root)
         path = str(stored)
-    return Result(
-        scenario=sc.name,
-        property=prop,
+    return _result(
+        sc,
+        prop,
         expected=sc.expect.get(prop),
         verdict=finding.verdict,
         depth=finding.depth,
@@ -195,9 +204,6 @@ def check(
         clean_below=finding.clean_below,
         known=known,
         why=finding.why,
-        protocol=sc.protocol.id,
-        trust=sc.trust.id,
-        params=sc.trust.describe(),
         **extra,
     )
 

@@ -129,9 +129,12 @@ def _vacuity(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
     for r in results:
         if r.property == WITNESS and by_name[r.scenario].expect.get(WITNESS) is None:
             continue  # run only to guard the proofs; not a row the scenario asked for
-        if r.verdict == "proved" and witnessed.get(r.scenario) != "witnessed":
-            verdict = witnessed.get(r.scenario, "unknown")
-            r = attrs.evolve(r, verdict="vacuous", why=vacuous_why(verdict, by_name[r.scenario]))
+        witness = witnessed.get(r.scenario, "unknown")
+        if r.verdict == "proved" and witness != "witnessed":
+            # An unreachable witness makes the proof vacuous; a witness search that timed out
+            # leaves the question open, so the row is unknown rather than either.
+            verdict = "vacuous" if witness == "vacuous" else "unknown"
+            r = attrs.evolve(r, verdict=verdict, why=vacuous_why(witness, by_name[r.scenario]))
         out.append(r)
     return out
 

@@ -7,6 +7,7 @@ as a disagreement between the model and the reference, never as an attack.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -76,18 +77,21 @@ def system_of(meta: dict[str, Any], where: str) -> System:
     return System(protocol, trust, bounds, options_of(meta, where))
 
 
-def _diff(want: Any, got: Any, path: str = "") -> str | None:
-    if isinstance(want, dict) and isinstance(got, dict):
+def diff(want: Any, got: Any, path: str = "", names: tuple[str, str] = ("trace", "reference")) -> str | None:
+    """The first difference between two observable states, with its path; types must match too (True != 1)."""
+    if isinstance(want, Mapping) and isinstance(got, Mapping):
         for key in sorted(set(want) | set(got), key=str):
             if key not in got:
-                return f"{path}.{key}: in the trace, not in the reference"
+                return f"{path}.{key}: {names[0]} has {want[key]!r}, {names[1]} has nothing"
             if key not in want:
-                return f"{path}.{key}: in the reference, not in the trace"
-            d = _diff(want[key], got[key], f"{path}.{key}")
+                return f"{path}.{key}: {names[0]} has nothing, {names[1]} has {got[key]!r}"
+            d = diff(want[key], got[key], f"{path}.{key}", names)
             if d:
                 return d
         return None
-    return None if want == got and type(want) is type(got) else f"{path}: trace has {want!r}, reference has {got!r}"
+    if want == got and type(want) is type(got):
+        return None
+    return f"{path or '<state>'}: {names[0]} has {want!r}, {names[1]} has {got!r}"
 
 
 def replay(document: dict[str, Any], world: World | None = None) -> Replay:
@@ -97,7 +101,7 @@ def replay(document: dict[str, Any], world: World | None = None) -> Replay:
         raise BadInput(where, "#meta.property", f"unknown property {meta['property']!r}")
     world = world or world_of(meta, where)
     mismatch = None
-    first = _diff(states[0], world.observe())
+    first = diff(states[0], world.observe())
     if first:
         mismatch = f"initial state{first}"
     refused_at, why, executed = None, "", 0
@@ -109,7 +113,7 @@ def replay(document: dict[str, Any], world: World | None = None) -> Replay:
             break
         executed += 1
         if mismatch is None and i + 1 < len(states):
-            d = _diff(states[i + 1], world.observe())
+            d = diff(states[i + 1], world.observe())
             if d:
                 mismatch = f"after step {i + 1} ({step['action']}){d}"
     view = system_of(meta, where).concrete_view(world.observe())

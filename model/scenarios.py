@@ -30,8 +30,6 @@ VARIANT_KEYS = {"description", "trust", "bounds", "expect", *OPTION_TABLES}
 BOUND_KEYS = {"depth", "messages", "supply", "loss_depth"}
 DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
 ADVERSARY_KEYS = {"reorg", "forks", "funds"}
-AMOUNT_KEYS = {a.name for a in attrs.fields(Amounts)}
-RATE_KEYS = {a.name for a in attrs.fields(RateLimit)}
 
 
 @attrs.frozen

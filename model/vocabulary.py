@@ -51,7 +51,6 @@ ACTIONS: tuple[str, ...] = (
     "fork",
     "fork_unlock",
 )
-ADVERSARY_ACTIONS: frozenset[str] = frozenset({"forge", "reorg", "upgrade", "fork_unlock"})
 
 ACTION_ARGS: dict[str, tuple[str, ...]] = {
     "lock": ("user", "amount", "paid"),
@@ -106,13 +105,6 @@ class Bounds:
     """Steps within which max_loss is computed exactly (the search for the worst extraction is
     costlier than BMC, and real drains take a handful of steps)."""
 
-
-def user_index(name: str) -> int:
-    return USERS.index(name)
-
-
-def dir_index(name: str) -> int:
-    return DIRS.index(name)
 
 
 RATE_LIMIT_MODES: tuple[str, ...] = ("queue", "fail")

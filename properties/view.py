@@ -95,7 +95,12 @@ class Scales:
         return ops.ite(direction == 0, amount * self.home, amount * self.remote)
 
     def credited(self, credited: Any, direction: Any, ops: Ops) -> Any:
+        """Destination units: remote for `out`, home for `back`."""
         return ops.ite(direction == 0, credited * self.remote, credited * self.home)
+
+    def debited(self, debited: Any, direction: Any, ops: Ops) -> Any:
+        """Source units: home for `out`, remote for `back`."""
+        return ops.ite(direction == 0, debited * self.home, debited * self.remote)
 
 
 @attrs.frozen
@@ -169,7 +174,34 @@ def _message(raw: dict[str, Any], scales: Scales, ops: Ops) -> MessageView:
         credited_value=scales.credited(raw["credited"], raw["claim_dir"], ops),
         queued=raw["queued"],
         fork_executions=raw["fork_executions"],
-        debited_value=ops.ite(raw["dir"] == 0, raw["debited"] * scales.home, raw["debited"] * scales.remote),
+        debited_value=scales.debited(raw["debited"], raw["dir"], ops),
+    )
+
+
+def _assemble(
+    ledger: Mapping[str, Any],
+    balances: tuple[tuple[Any, ...], tuple[Any, ...]],
+    rows: tuple[MessageView, ...],
+    scales: Scales,
+    supply: int,
+    loss_chains: tuple[str, ...],
+    adversary_funds: int,
+) -> View:
+    """The View from raw ledger values (Python ints or Z3 terms), scaled to canonical units."""
+    home, remote = balances
+    return View(
+        escrow=ledger["escrow"] * scales.home,
+        supply_home=ledger["supply_home"] * scales.home,
+        supply_remote=ledger["supply_remote"] * scales.remote,
+        balance_home=tuple(b * scales.home for b in home),
+        balance_remote=tuple(b * scales.remote for b in remote),
+        messages=rows,
+        supply=supply * scales.home,
+        next_id=ledger["next_id"],
+        now=ledger["now"],
+        dust=ledger["dust"],
+        loss_chains=loss_chains,
+        adversary_funds=adversary_funds * scales.home,
     )
 
 
@@ -205,20 +237,12 @@ def concrete_view(
             "debited": s.get("debited", s["amount"]) if s else 0,
         }
         rows.append(_message(raw, scales, CONCRETE))
-    return View(
-        escrow=observed["escrow"] * scales.home,
-        supply_home=observed["supply_home"] * scales.home,
-        supply_remote=observed["supply_remote"] * scales.remote,
-        balance_home=tuple(observed["balance_home"][u] * scales.home for u in USERS),
-        balance_remote=tuple(observed["balance_remote"][u] * scales.remote for u in USERS),
-        messages=tuple(rows),
-        supply=supply * scales.home,
-        next_id=observed["next_id"],
-        now=observed.get("now", 0),
-        dust=observed.get("dust", 0),
-        loss_chains=loss_chains,
-        adversary_funds=adversary_funds * scales.home,
+    ledger = {"now": 0, "dust": 0} | {k: v for k, v in observed.items() if not isinstance(v, dict)}
+    balances = (
+        tuple(observed["balance_home"][u] for u in USERS),
+        tuple(observed["balance_remote"][u] for u in USERS),
     )
+    return _assemble(ledger, balances, tuple(rows), scales, supply, loss_chains, adversary_funds)
 
 
 def symbolic_view(
@@ -252,17 +276,9 @@ def symbolic_view(
         )
         for i in range(s.messages)
     )
-    return View(
-        escrow=s["escrow"] * scales.home,
-        supply_home=s["supply_home"] * scales.home,
-        supply_remote=s["supply_remote"] * scales.remote,
-        balance_home=tuple(s.user("balance_home", u) * scales.home for u in range(len(USERS))),
-        balance_remote=tuple(s.user("balance_remote", u) * scales.remote for u in range(len(USERS))),
-        messages=rows,
-        supply=supply * scales.home,
-        next_id=s["next_id"],
-        now=s["now"],
-        dust=s["dust"],
-        loss_chains=loss_chains,
-        adversary_funds=adversary_funds * scales.home,
+    ledger = {name: s[name] for name in ("escrow", "supply_home", "supply_remote", "next_id", "now", "dust")}
+    balances = (
+        tuple(s.user("balance_home", u) for u in range(len(USERS))),
+        tuple(s.user("balance_remote", u) for u in range(len(USERS))),
     )
+    return _assemble(ledger, balances, rows, scales, supply, loss_chains, adversary_funds)

@@ -191,20 +191,8 @@ def _legacy_args(cfg: Config, action: str) -> tuple[str, ...]:
 
 
 def diff(want: Any, got: Any, path: str = "") -> str | None:
-    """The first difference between two observable states, with its path; types must match too (True != 1)."""
-    if isinstance(want, Mapping) and isinstance(got, Mapping):
-        for key in sorted(set(want) | set(got), key=str):
-            if key not in got:
-                return f"{path}.{key}: model has {want[key]!r}, reference has nothing"
-            if key not in want:
-                return f"{path}.{key}: model has nothing, reference has {got[key]!r}"
-            d = diff(want[key], got[key], f"{path}.{key}")
-            if d:
-                return d
-        return None
-    if want == got and type(want) is type(got):
-        return None
-    return f"{path or '<state>'}: model has {want!r}, reference has {got!r}"
+    """The first difference between the model's and the reference's observable states (model.replay.diff)."""
+    return replay.diff(want, got, path, ("model", "reference"))
 
 
 def call(action: str, args: Mapping[str, Any]) -> str:

@@ -12,7 +12,6 @@ import attrs
 from model.trace import Trace
 
 Verdict = Literal["violated", "bounded", "proved", "unknown", "witnessed", "vacuous"]
-VERDICTS: tuple[str, ...] = ("violated", "bounded", "proved", "unknown", "witnessed", "vacuous")
 
 
 @attrs.frozen
