@@ -8,12 +8,12 @@ unrolling for every depth instead of extending one incremental solver.
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import z3
 
-from model.symbolic import EvidenceField, StepArgs, SymState
+from model.symbolic import EvidenceField, SymState
 from model.system import System
 from model.trust.multisig import Multisig
 from properties import Property
@@ -31,16 +31,16 @@ class PerKeyMultisig(Multisig):
     def _stolen(self, j: int) -> bool:
         return j >= self.n - self.f
 
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def honest_evidence(self, s: SymState, i: int, cfg: Any) -> dict[str, z3.ExprRef | int | bool]:
         return {f"sig{j}": not self._stolen(j) for j in range(self.n)}
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Any) -> dict[str, z3.ExprRef | int | bool]:
         return {f"sig{j}": self._stolen(j) for j in range(self.n)}
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+    def accepts(self, s: SymState, i: int, cfg: Any) -> z3.BoolRef:
         return z3.Sum(*(z3.If(s.ev(f"sig{j}", i), 1, 0) for j in range(self.n))) >= self.k
 
-    def lemmas(self, s, fraudulent):  # type: ignore[no-untyped-def]
+    def lemmas(self, s, cfg):  # type: ignore[no-untyped-def]
         return {}
 
 
@@ -53,7 +53,7 @@ def fresh_bmc(system: System, prop: Property, depth: int) -> tuple[str, int, flo
         solver.add(system.init(states[0]))
         for j in range(k):
             states.append(system.state(j + 1))
-            solver.add(system.trans(states[j], StepArgs.fresh(j), states[j + 1]))
+            solver.add(system.trans(states[j], system.args(j), states[j + 1]))
         solver.add(z3.Not(prop.holds(system.view(states[k]), SYMBOLIC)))
         if solver.check() == z3.sat:
             return "violated", k, time.monotonic() - started

@@ -27,7 +27,7 @@ from model.engine.induction import prove  # noqa: E402
 from model.protocols import PROTOCOLS  # noqa: E402
 from model.system import System  # noqa: E402
 from model.trust import TRUST_MODELS  # noqa: E402
-from model.vocabulary import Bounds  # noqa: E402
+from model.configuration import Bounds  # noqa: E402
 from naive import PerKeyMultisig, fresh_bmc  # noqa: E402
 from properties import PROPERTIES  # noqa: E402
 

@@ -13,7 +13,7 @@ from model import corpus, itf
 from model.engine.bmc import bmc
 from model.engine.execute import run as run_steps
 from model.engine.verdict import Finding
-from model.scenarios import Scenario, options_table
+from model.scenarios import Scenario
 from model.system import System
 from model.trace import Trace
 from properties import PROPERTIES
@@ -72,13 +72,9 @@ class Result:
 
 
 def meta(sc: Scenario, prop: str, expect: str, finding: Finding | None) -> dict[str, Any]:
+    """What a run adds to the configuration in a counterexample file's `#meta`."""
     out: dict[str, Any] = {
         "scenario": sc.name,
-        "protocol": sc.protocol.id,
-        "trust": sc.trust.id,
-        "params": sc.trust.describe(),
-        "bounds": attrs.asdict(sc.bounds),
-        "options": options_table(sc.options),
         "property": prop,
         "expect": expect,
         "z3_version": z3.get_version_string(),
@@ -94,8 +90,17 @@ def system_of(sc: Scenario) -> System:
     return System(sc.protocol, sc.trust, sc.bounds, sc.options)
 
 
-WITNESS = "can_complete_transfer"
 MAX_LOSS = "max_loss"
+
+
+def witness_of(sc: Scenario) -> str | None:
+    """The witness that guards this scenario's proofs: its family's."""
+    return sc.protocol.witness
+
+
+def trust_id(sc: Scenario) -> str:
+    """The trust segment of a corpus path: the trust model's id, or `none` for a family without one."""
+    return sc.trust.id if sc.trust is not None else "none"
 
 
 def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Result:
@@ -119,8 +124,8 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
         m = meta(sc, MAX_LOSS, "violation", None)
         m["max_loss_bound"] = bound
         m["max_loss"] = loss.value
-        document = itf.to_itf(loss.trace, m)
-        rel = corpus.relative(sc.protocol.id, sc.trust.id, MAX_LOSS, sc.slug, "violation")
+        document = itf.to_itf(loss.trace, system_of(sc).config, m)
+        rel = corpus.relative(sc.protocol.id, trust_id(sc), MAX_LOSS, sc.slug, "violation")
         stored, known = corpus.save(document, rel, root)
         path = str(stored)
     return _result(
@@ -143,8 +148,8 @@ def _result(sc: Scenario, prop: str, **fields: Any) -> Result:
         scenario=sc.name,
         property=prop,
         protocol=sc.protocol.id,
-        trust=sc.trust.id,
-        params=sc.trust.describe(),
+        trust=sc.trust.id if sc.trust is not None else "",
+        params={**sc.protocol.describe(), **(sc.trust.describe() if sc.trust is not None else {})},
         **fields,
     )
 
@@ -173,7 +178,10 @@ def check(
     counts if the witness is reachable (a proof about a bridge that cannot move value is vacuous)."""
     fresh_solver_context()
     extra: dict[str, Any] = {}
-    if prove and PROPERTIES[prop].kind == "safety":
+    loop: int | None = None
+    if PROPERTIES[prop].kind == "liveness":
+        finding, loop, extra = _liveness(sc, prop, prove, witness)
+    elif prove and PROPERTIES[prop].kind == "safety":
         # The induction proof carries its own base case, so it needs no BMC run; only if it fails
         # does BMC look for the shortest violation (or settle for bounded).
         extra = _prove(sc, prop, witness, engine)
@@ -190,8 +198,11 @@ def check(
         finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
     path, known = None, False
     if finding.verdict == "violated" and finding.trace is not None and save:
-        document = itf.to_itf(finding.trace, meta(sc, prop, "violation", finding))
-        stored, known = corpus.save(document, corpus.relative(sc.protocol.id, sc.trust.id, prop, sc.slug, "violation"), root)
+        m = meta(sc, prop, "violation", finding)
+        if loop is not None:
+            m["loop"] = loop
+        document = itf.to_itf(finding.trace, system_of(sc).config, m)
+        stored, known = corpus.save(document, corpus.relative(sc.protocol.id, trust_id(sc), prop, sc.slug, "violation"), root)
         path = str(stored)
     return _result(
         sc,
@@ -208,8 +219,55 @@ def check(
     )
 
 
+def _liveness(sc: Scenario, prop: str, prove: bool, witness: bool) -> tuple[Finding, int | None, dict[str, Any]]:
+    """A proof by deadline-bounded progress if asked (guarded by the witness like any proof), else or
+    failing that, the shortest lasso within the depth (`bounded` if there is none)."""
+    from model.engine import liveness
+
+    system = system_of(sc)
+    spent = 0.0
+    why = ""
+    if prove:
+        proof = liveness.prove(system, PROPERTIES[prop], timeout=sc.timeout, seed=sc.seed)
+        spent = proof.seconds
+        if proof.verdict == "proved":
+            because = " and ".join(proof.needed) if proof.needed else "the family's own deadlines"
+            why = (
+                f"every obligation is met at every depth {sc.protocol.scope(sc.bounds)}, by deadline-bounded "
+                f"progress, because {because}"
+            )
+            finding = Finding("proved", sc.bounds.depth, spent, why=why)
+            w = witness_of(sc)
+            if witness and w is not None:
+                guard = bmc(system, PROPERTIES[w], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+                if guard.verdict != "witnessed":
+                    verdict = unwitnessed(guard.verdict)
+                    return attrs.evolve(finding, verdict=verdict, why=vacuous_why(guard.verdict, sc)), None, {}
+            invariant = tuple((c.name, c.text) for c in proof.invariant)
+            return finding, None, {"needed": proof.needed, "invariant": invariant}
+        why = f"bounded only: the liveness proof failed ({proof.why or 'counterexample to induction'})"
+    found = liveness.lasso(system, PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+    finding = attrs.evolve(found.finding, seconds=found.finding.seconds + spent)
+    if finding.verdict == "bounded":
+        finding = attrs.evolve(finding, why=why or "no lasso within the depth")
+    return finding, found.loop, {}
+
+
 def vacuous_why(witness_verdict: str, sc: Scenario) -> str:
-    return f"{WITNESS} is {witness_verdict} within depth {sc.bounds.depth}: the proof would be vacuous"
+    return f"{witness_of(sc)} is {witness_verdict} within depth {sc.bounds.depth}: the proof would be vacuous"
+
+
+def unwitnessed(witness_verdict: str | None) -> str:
+    """NOTE(vacuity): a proof counts only if the family's witness is reachable. An unreachable witness
+    makes the proof vacuous; a witness search that timed out leaves it open (unknown), never proved."""
+    return "vacuous" if witness_verdict == "vacuous" else "unknown"
+
+
+def guarded(result: Result, witness_verdict: str | None, sc: Scenario) -> Result:
+    """A proof row as NOTE(vacuity) says, given the scenario's witness verdict."""
+    if result.verdict != "proved" or witness_verdict == "witnessed" or witness_of(sc) is None:
+        return result
+    return attrs.evolve(result, verdict=unwitnessed(witness_verdict), why=vacuous_why(witness_verdict or "unknown", sc))
 
 
 def _prove(sc: Scenario, prop: str, witness_check: bool = True, engine: str = "induction") -> dict[str, Any]:
@@ -244,14 +302,16 @@ def _prove(sc: Scenario, prop: str, witness_check: bool = True, engine: str = "i
     if sanity.verdict == "violated":
         why = f"internal inconsistency: induction claimed a proof but BMC violates it in {sanity.depth} steps"
         return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
-    if witness_check:
-        witness = bmc(system_of(sc), PROPERTIES[WITNESS], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+    witness_name = witness_of(sc)
+    if witness_check and witness_name is not None:
+        witness = bmc(system_of(sc), PROPERTIES[witness_name], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
         seconds += witness.seconds
         if witness.verdict != "witnessed":
-            return {"finding": attrs.evolve(finding, verdict="vacuous", seconds=seconds, why=vacuous_why(witness.verdict, sc))}
-    scope = "for every parameter setting that grants them" if proof.parametric else "for these parameters"
-    because = " and ".join(proof.needed) if proof.needed else "the ledger and replay protection alone"
-    why = f"holds at every depth with {sc.bounds.messages} message ids, because {because} ({scope})"
+            verdict = unwitnessed(witness.verdict)
+            return {"finding": attrs.evolve(finding, verdict=verdict, seconds=seconds, why=vacuous_why(witness.verdict, sc))}
+    scope = "for every parameter setting that grants them" if proof.parametric and sc.trust is not None else "for these parameters"
+    because = " and ".join(proof.needed) if proof.needed else "of the protocol's own rules, with no trust assumption"
+    why = f"holds at every depth {sc.protocol.scope(sc.bounds)}, because {because} ({scope})"
     return {
         "finding": attrs.evolve(finding, verdict="proved", seconds=seconds, why=why),
         "needed": proof.needed,
@@ -282,8 +342,9 @@ def counterfactual(sc: Scenario, prop: str, attack: Trace | list[tuple[str, dict
     m["refused_at"] = refused_at
     if refused_at is not None:
         m["refused_action"] = {"action": steps[refused_at - 1][0], "args": steps[refused_at - 1][1]}
-    view = system_of(sc).concrete_view(states[-1])
+    system = system_of(sc)
+    view = system.concrete_view(states[-1])
     m["holds_at_end"] = bool(PROPERTIES[prop].holds(view, CONCRETE))
-    document = itf.to_itf(trace, m)
+    document = itf.to_itf(trace, system.config, m)
     document["#meta"]["steps"] = [{"action": a, "args": args} for a, args in steps]
     return document

@@ -8,22 +8,17 @@ does not replay); 2 bad input or a tool problem, as one line naming the file and
 from __future__ import annotations
 
 import argparse
-
-import attrs
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
 
-from model import corpus, itf
-from model.check import MAX_LOSS, WITNESS, Result, check, check_loss, counterfactual, vacuous_why
+from model import corpus, itf, verification
+from model.check import MAX_LOSS, Result, check
+from model.configuration import Bounds
 from model.errors import BadInput, ToolError
-from model.protocols import PROTOCOLS
 from model.scenarios import Scenario, discover
-from model.trust import TRUST_MODELS
-from model.vocabulary import Bounds
 from properties import PROPERTIES, get
 
 
@@ -43,33 +38,64 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _check(ns: argparse.Namespace) -> int:
+def _split_params(family_id: str, trust_id: str | None, pairs: list[str]) -> tuple[Any, Any]:
+    """The family and the trust model from `--protocol`, `--trust` and `--param NAME=VALUE` (each name
+    goes to whichever of the two has that parameter)."""
+    from model.protocols import PROTOCOLS
+    from model.trust import TRUST_MODELS
+
     where = "command line"
-    protocol = PROTOCOLS.build(ns.protocol, {}, where, "--protocol")
-    TRUST_MODELS.get(ns.trust, where, "--trust")
-    trust = TRUST_MODELS.build(ns.trust, _params(ns.param), where, "--param")
+    params = _params(pairs)
+    family_cls = PROTOCOLS.get(family_id, where, "--protocol")
+    family_names = {a.name for a in __import__("attrs").fields(family_cls)}
+    family = PROTOCOLS.build(family_id, {k: v for k, v in params.items() if k in family_names}, where, "--param")
+    rest = {k: v for k, v in params.items() if k not in family_names}
+    if family.trust == "none":
+        if trust_id is not None:
+            raise BadInput(where, "--trust", f"{family.id} has no claims for a trust model to judge")
+        if rest:
+            raise BadInput(where, f"--param {next(iter(rest))}", f"not a parameter of {family.id}")
+        return family, None
+    if trust_id is None:
+        raise BadInput(where, "--trust", f"missing: {family.id} needs a trust model")
+    TRUST_MODELS.get(trust_id, where, "--trust")
+    return family, TRUST_MODELS.build(trust_id, rest, where, "--param")
+
+
+def _check(ns: argparse.Namespace) -> int:
+    from model.reference.world import check as check_config
+
+    where = "command line"
+    family, trust = _split_params(ns.protocol, ns.trust, ns.param)
     prop = get(ns.property, where, "--property")
+    if not prop.applies_to(family):
+        raise BadInput(where, "--property", f"{prop.name} is a property of {', '.join(prop.families)}, not of {family.id}")
     for name in ("depth", "messages", "supply"):
         value = getattr(ns, name)
-        if value < (0 if name == "depth" else 1):
+        if value < (0 if name == "depth" else 1) or value > 10_000:
             raise BadInput(where, f"--{name}", f"out of range: {value}")
     bounds = Bounds(depth=ns.depth, messages=ns.messages, supply=ns.supply)
-    params = "-".join(f"{k}{v}" for k, v in trust.describe().items())
+    params = {**family.describe(), **(trust.describe() if trust is not None else {})}
+    label = "-".join(f"{k}{'+'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}" for k, v in params.items())
     sc = Scenario(
-        name=f"check-{params}" if params else "check",
+        name=f"check-{label}" if label else "check",
         path=where,
-        protocol=protocol,
+        protocol=family,
         trust=trust,
         bounds=bounds,
         expect={},
         seed=ns.seed,
         timeout=ns.timeout,
     )
+    try:
+        check_config(sc.config)
+    except ValueError as e:
+        raise BadInput(where, "--trust" if trust is not None else "--protocol", str(e)) from None
     r = check(sc, prop.name, prove=ns.prove, engine=ns.engine)
     out = {
-        "protocol": protocol.id,
-        "trust": trust.id,
-        "params": trust.describe(),
+        "protocol": family.id,
+        "trust": trust.id if trust is not None else None,
+        "params": params,
         "property": prop.name,
         "verdict": r.verdict,
         "depth": r.depth,
@@ -114,97 +140,19 @@ def _describe(r: Result) -> str:
     return f"{r.property}: unknown at depth {r.depth} ({r.why}); NOT a safety result"
 
 
-def _run_one(job: tuple[Scenario, str, bool]) -> Result:
-    sc, prop, prove = job
-    if prop == MAX_LOSS:
-        return check_loss(sc)
-    return check(sc, prop, prove=prove, witness=False)
-
-
-def _vacuity(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
-    """Witnesses on by default: a proof in a scenario whose witness is unreachable is vacuous."""
-    witnessed = {r.scenario: r.verdict for r in results if r.property == WITNESS}
-    out = []
-    by_name = {sc.name: sc for sc in scenarios}
-    for r in results:
-        if r.property == WITNESS and by_name[r.scenario].expect.get(WITNESS) is None:
-            continue  # run only to guard the proofs; not a row the scenario asked for
-        witness = witnessed.get(r.scenario, "unknown")
-        if r.verdict == "proved" and witness != "witnessed":
-            # An unreachable witness makes the proof vacuous; a witness search that timed out
-            # leaves the question open, so the row is unknown rather than either.
-            verdict = "vacuous" if witness == "vacuous" else "unknown"
-            r = attrs.evolve(r, verdict=verdict, why=vacuous_why(witness, by_name[r.scenario]))
-        out.append(r)
-    return out
-
-
-def _with_loss(results: list[Result]) -> list[Result]:
-    """Put each scenario's measured max_loss on its violated rows; keep only asserted max_loss rows."""
-    loss = {r.scenario: r.max_loss for r in results if r.property == MAX_LOSS}
-    out = []
-    for r in results:
-        if r.property == MAX_LOSS:
-            if r.expected is not None:
-                out.append(r)
-        elif r.verdict == "violated" and r.scenario in loss:
-            out.append(attrs.evolve(r, max_loss=loss[r.scenario]))
-        else:
-            out.append(r)
-    return out
-
-
-def _regressions(scenarios: list[Scenario], results: list[Result]) -> dict[tuple[str, str], str]:
-    """For a defended variant, re-run its base's attack and store the refusal as an `expect: fixed` file."""
-    by_key = {(r.scenario, r.property): r for r in results}
-    out: dict[tuple[str, str], str] = {}
-    for sc in scenarios:
-        if sc.base is None:
-            continue
-        for prop in sc.expect:
-            mine, base = by_key.get((sc.name, prop)), by_key.get((sc.base, prop))
-            if not (mine and base and mine.verdict in ("bounded", "proved") and base.counterexample):
-                continue
-            attack = itf.load(Path(base.counterexample))
-            steps = [(s["action"], s["args"]) for s in attack["meta"]["steps"]]
-            document = counterfactual(sc, prop, steps)
-            rel = corpus.relative(sc.protocol.id, sc.trust.id, prop, sc.slug, "fixed")
-            path, _known = corpus.save(document, rel)
-            out[(sc.name, prop)] = str(path)
-    return out
-
-
 def _verify(ns: argparse.Namespace) -> int:
     paths = [Path(p) for p in ns.paths] or [Path("scenarios")]
     scenarios = discover(paths)
-    jobs = [(sc, prop, not ns.no_prove) for sc in scenarios for prop in sc.expect]
-    jobs += [
-        (sc, WITNESS, False)
-        for sc in scenarios
-        if not ns.no_prove and WITNESS not in sc.expect and any(PROPERTIES[p].kind == "safety" for p in sc.expect)
-    ]
-    # The costliest jobs first, so the pool's workers finish together.
-    jobs = [
-        (sc, MAX_LOSS, False)
-        for sc in scenarios
-        if sc.max_loss is not None or (not ns.no_loss and "violated" in sc.expect.values())
-    ] + jobs
     workers = ns.jobs or os.cpu_count() or 1
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_run_one, jobs))
-    else:
-        results = [_run_one(j) for j in jobs]
-    results = _with_loss(_vacuity(scenarios, results) if not ns.no_prove else results)
-    fixed = _regressions(scenarios, results)
-    ok = all(r.ok for r in results)
+    run = verification.run(scenarios, workers, prove=not ns.no_prove, loss=not ns.no_loss)
+    results, fixed = list(run.results), run.regressions
     if ns.json:
         rows = []
         for r in results:
             row = r.as_json()
             row["regression"] = fixed.get((r.scenario, r.property))
             rows.append(row)
-        print(json.dumps({"ok": ok, "results": rows}, indent=1))
+        print(json.dumps({"ok": run.ok, "results": rows}, indent=1))
     else:
         print(_table(results, fixed))
         total = sum(r.seconds for r in results)
@@ -215,7 +163,7 @@ def _verify(ns: argparse.Namespace) -> int:
                 print(f"proved  {r.scenario} {r.property}: {r.why}")
         for r in bad:
             print(f"MISMATCH {r.scenario} {r.property}: expected {r.expected}, got {r.verdict} ({_describe(r)})")
-    return 0 if ok else 1
+    return 0 if run.ok else 1
 
 
 def _table(results: list[Result], fixed: dict[tuple[str, str], str]) -> str:
@@ -291,35 +239,53 @@ def _synth(ns: argparse.Namespace) -> int:
 
 def _curate(ns: argparse.Namespace) -> int:
     """Move inbox traces into the curated corpus (never replacing a curated file)."""
-    inbox = corpus.ROOT / corpus.INBOX
-    moved = 0
-    for p in sorted(inbox.rglob("*.itf.json")) if inbox.exists() else []:
-        rel = p.relative_to(inbox)
-        slug = str(itf.load(p)["meta"].get("scenario", "trace")).replace("/", "--")
-        expect = "fixed" if rel.name.endswith(".fixed.itf.json") else "violation"
-        base = rel.parent / corpus.relative("", "", "", slug, expect).name
-        n = 1
-        while (corpus.ROOT / corpus.numbered(base, n)).exists():
-            n += 1
-        target = corpus.ROOT / corpus.numbered(base, n)
-        itf.load(p)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(p, target)
-        p.unlink()
-        moved += 1
+    moved = corpus.curate()
+    for target in moved:
         print(f"curated {target}")
-    print(f"{moved} curated")
+    print(f"{len(moved)} curated")
     return 0
 
 
 def _list(ns: argparse.Namespace) -> int:
+    from model.protocols import PROTOCOLS
+    from model.trust import TRUST_MODELS
+
     data: dict[str, Any] = {
-        "protocols": list(PROTOCOLS.ids()),
-        "trust_models": list(TRUST_MODELS.ids()),
-        "properties": {name: {"kind": p.kind, "claim": p.claim} for name, p in sorted(PROPERTIES.items())},
+        "protocols": {
+            ident: {"kinds": list(cls.kinds), "trust": cls.trust, "summary": _first_line(cls)}
+            for ident, cls in PROTOCOLS.items()
+        },
+        "trust_models": {ident: cls.card() for ident, cls in TRUST_MODELS.items()},
+        "properties": {
+            name: {"kind": p.kind, "families": list(p.families), "claim": p.claim} for name, p in sorted(PROPERTIES.items())
+        },
     }
-    print(json.dumps(data, indent=1))
+    if ns.json:
+        print(json.dumps(data, indent=1))
+        return 0
+    print("protocol families:")
+    for ident, info in data["protocols"].items():
+        trust = "needs a trust model" if info["trust"] == "required" else "no trust model"
+        print(f"  {ident}: {info['summary']} ({trust})")
+    print("\ntrust models:")
+    for ident, card in data["trust_models"].items():
+        print(f"  {ident}: {card['summary']}")
+        print(f"    assumption: {card['assumption']}")
+        print(f"    adversary:  {card['adversary']}")
+        print(f"    parameters: {', '.join(card['parameters']) or 'none'}")
+        for fault, note in card["faults"].items():
+            print(f"    fault {fault}: {note}")
+        for source in card["sources"]:
+            print(f"    source: {source}")
+    print("\nproperties:")
+    for name, info in data["properties"].items():
+        print(f"  {name} ({info['kind']}; {', '.join(info['families'])}): {info['claim']}")
     return 0
+
+
+def _first_line(cls: type) -> str:
+    doc = sys.modules[cls.__module__].__doc__ or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -328,7 +294,7 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="check one property of one protocol x trust model")
     c.add_argument("--protocol", required=True)
-    c.add_argument("--trust", required=True)
+    c.add_argument("--trust", help="the trust model (families that judge claims need one)")
     c.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     c.add_argument("--property", required=True)
     c.add_argument("--depth", type=int, default=12)
@@ -359,7 +325,7 @@ def parser() -> argparse.ArgumentParser:
 
     sy = sub.add_parser("synth", help="the weakest safe parameter, or the smallest one that breaks a property")
     sy.add_argument("--protocol", required=True)
-    sy.add_argument("--trust", required=True)
+    sy.add_argument("--trust")
     sy.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     sy.add_argument("--property", default="supply_conservation")
     group = sy.add_mutually_exclusive_group(required=True)
@@ -376,6 +342,7 @@ def parser() -> argparse.ArgumentParser:
     cu.set_defaults(run=_curate)
 
     ls = sub.add_parser("list", help="protocols, trust models and properties")
+    ls.add_argument("--json", action="store_true")
     ls.set_defaults(run=_list)
     return p
 

@@ -8,6 +8,7 @@ overwritten: a trace equal to a stored one reuses it; a different one gets a new
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +63,29 @@ def save(document: dict[str, Any], rel: Path, root: Path = ROOT) -> tuple[Path, 
 
 def curated(root: Path = ROOT) -> list[Path]:
     return sorted(p for p in root.rglob("*.itf.json") if INBOX not in p.parts)
+
+
+def curate(root: Path = ROOT) -> list[Path]:
+    """Move inbox traces into the curated corpus, under their scenario's name, never replacing a file.
+
+    A synth probe (scenario `synth-...`) is a search step, not a finding: it stays in the inbox.
+    """
+    inbox = root / INBOX
+    moved: list[Path] = []
+    for p in sorted(inbox.rglob("*.itf.json")) if inbox.exists() else []:
+        rel = p.relative_to(inbox)
+        scenario = str(itf.load(p)["meta"].get("scenario", "trace"))
+        if scenario.startswith("synth-"):
+            continue
+        slug = scenario.replace("/", "--")
+        expect = "fixed" if rel.name.endswith(".fixed.itf.json") else "violation"
+        base = rel.parent / relative("", "", "", slug, expect).name
+        n = 1
+        while (root / numbered(base, n)).exists():
+            n += 1
+        target = root / numbered(base, n)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(p, target)
+        p.unlink()
+        moved.append(target)
+    return moved

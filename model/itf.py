@@ -1,8 +1,11 @@
 """Counterexample files in the Informal Trace Format (Apalache ADR-015): write, read, show.
 
-Every integer is `{"#bigint": "..."}`; user-keyed and id-keyed tables are `#map`s; records are plain
-objects. Our additions live in `#meta` (top level and per state), so itf-py, itf-rs and Apalache
-read the files unchanged. Writes are atomic and never replace an existing file.
+Every integer is `{"#bigint": "..."}`; a var declared as a map over an index (users, ids, ...) is a
+`#map`, every record is a plain object. Our additions live in `#meta` (top level and per state),
+so itf-py, itf-rs and Apalache read the files unchanged; a liveness counterexample (a lasso) has the
+ITF `loop` index. Writes are atomic and never replace an existing file. What the state holds is
+the file's family's business: its vars, the version of its vocabulary, and how an older version
+reads today.
 """
 
 from __future__ import annotations
@@ -14,52 +17,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from model import meta as meta_of
+from model.configuration import Configuration
 from model.errors import BadInput, ToolError
 from model.trace import Trace
-from model.vocabulary import ACTION_ARGS, ACTIONS, DIRS, USERS, VARS
 
 FORMAT_URL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 EXPECTS = ("violation", "fixed")
-VOCABULARY = 2
-"""Version of the observable state in new files. Version 1 files (no `#meta.vocabulary`) predate
-blocks, clocks for every model, rate limits, forks and decimals; they are read by filling in those
-fields with their defaults, so every curated counterexample stays a test forever."""
-
-V1_DEFAULTS: dict[str, Any] = {
-    "height": 0,
-    "paused": False,
-    "forked": False,
-    "fork_escrow": 0,
-    "dust": 0,
-    "buckets": {},
-    "verifier": {},
-}
-
-
-def upgrade_v1(state: dict[str, Any]) -> dict[str, Any]:
-    """A version 1 state in the version 2 vocabulary (what the same run observes today)."""
-    out = dict(V1_DEFAULTS) | state
-    out["sent"] = {i: {"block": 0, "debited": m["amount"]} | m for i, m in state["sent"].items()}
-    out["claims"] = {
-        i: {
-            "queued": False,
-            "queued_at": 0,
-            "credited": c["amount"] if c["executions"] >= 1 else 0,
-            "fork_executions": 0,
-            "claimed_at": 0,
-        }
-        | c
-        for i, c in state["claims"].items()
-    }
-    return out
 
 
 def _big(n: int) -> dict[str, str]:
     return {"#bigint": str(int(n))}
 
 
-def encode_value(value: Any) -> Any:
-    """Python value -> ITF expression; dicts with non-string or user keys become #map."""
+def encode_value(value: Any, as_map: bool = False) -> Any:
+    """Python value -> ITF expression. A declared map (an indexed var) is a `#map`, even when empty;
+    every other dict is a record, even when empty, so typed readers see one shape per var."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
@@ -69,10 +42,15 @@ def encode_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [encode_value(v) for v in value]
     if isinstance(value, dict):
-        if all(isinstance(k, str) and k not in USERS for k in value) and value:
-            return {k: encode_value(v) for k, v in value.items()}
-        return {"#map": [[encode_value(k), encode_value(v)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]}
+        if as_map:
+            pairs = sorted(value.items(), key=lambda kv: (str(type(kv[0])), kv[0]))
+            return {"#map": [[encode_value(k), encode_value(v)] for k, v in pairs]}
+        return {str(k): encode_value(v) for k, v in value.items()}
     raise TypeError(f"cannot write {value!r} to ITF")
+
+
+def encode_state(cfg: Configuration, state: dict[str, Any]) -> dict[str, Any]:
+    return {v.name: encode_value(state[v.name], as_map=v.index is not None) for v in cfg.vars}
 
 
 def decode_value(expr: Any, where: str, field: str) -> Any:
@@ -99,7 +77,8 @@ def decode_value(expr: Any, where: str, field: str) -> Any:
     raise BadInput(where, field, f"not an ITF expression: {expr!r}")
 
 
-def to_itf(trace: Trace, meta: dict[str, Any]) -> dict[str, Any]:
+def to_itf(trace: Trace, cfg: Configuration, meta: dict[str, Any]) -> dict[str, Any]:
+    """A trace of this configuration as an ITF document; `meta` adds what the run was (property, expect, ...)."""
     states = []
     for i, state in enumerate(trace.states):
         step_meta: dict[str, Any] = {"index": i}
@@ -109,15 +88,21 @@ def to_itf(trace: Trace, meta: dict[str, Any]) -> dict[str, Any]:
             step = trace.steps[i - 1]
             step_meta["action"] = step.action
             step_meta["args"] = dict(step.args)
-        states.append({"#meta": step_meta, **{v: encode_value(state[v]) for v in VARS}})
+        states.append({"#meta": step_meta, **encode_state(cfg, state)})
     steps = [{"action": s.action, "args": dict(s.args)} for s in trace.steps]
     head = {
         "format": "ITF",
         "format-description": FORMAT_URL,
         "description": "Created by bridgeproof",
-        "vocabulary": VOCABULARY,
+        "vocabulary": cfg.protocol.vocabulary,
     }
-    return {"#meta": {**head, **meta, "steps": steps}, "vars": list(VARS), "states": states}
+    loop = meta.get("loop")
+    document: dict[str, Any] = {"#meta": {**head, **meta_of.describe(cfg), **meta, "steps": steps}}
+    document["vars"] = [v.name for v in cfg.vars]
+    document["states"] = states
+    if loop is not None:
+        document["loop"] = loop
+    return document
 
 
 def write_new(path: Path, document: dict[str, Any]) -> None:
@@ -139,26 +124,24 @@ def write_new(path: Path, document: dict[str, Any]) -> None:
 
 
 def load(path: Path) -> dict[str, Any]:
-    """Read and validate a counterexample file; errors name the file and the field."""
+    """Read and validate a counterexample file; errors name the file and the field.
+
+    Returns `meta`, `states` (decoded, in today's vocabulary of the file's family), `path` and
+    `config`, the configuration the file's `#meta` describes.
+    """
     where = str(path)
     try:
         raw = json.loads(path.read_text())
     except FileNotFoundError:
         raise BadInput(where, "file", "no such file") from None
+    except IsADirectoryError:
+        raise BadInput(where, "file", "is a folder, not a counterexample file") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise BadInput(where, "file", f"not JSON: {e}") from None
     if not isinstance(raw, dict):
         raise BadInput(where, "file", "the top level must be an object")
     if not isinstance(raw.get("vars"), list) or not all(isinstance(v, str) for v in raw["vars"]):
         raise BadInput(where, "vars", "must be a list of variable names")
-    meta_raw = raw.get("#meta") if isinstance(raw.get("#meta"), dict) else {}
-    version = meta_raw.get("vocabulary", 1)
-    if version not in (1, VOCABULARY):
-        raise BadInput(where, "#meta.vocabulary", f"unknown vocabulary version {version!r}")
-    required = [v for v in VARS if version == VOCABULARY or v not in V1_DEFAULTS]
-    missing = [v for v in required if v not in raw["vars"]]
-    if missing:
-        raise BadInput(where, "vars", f"missing {missing[0]!r}")
     states = raw.get("states")
     if not isinstance(states, list) or not states:
         raise BadInput(where, "states", "must be a non-empty list")
@@ -170,19 +153,37 @@ def load(path: Path) -> dict[str, Any]:
             raise BadInput(where, f"#meta.{key}", "missing")
     if meta["expect"] not in EXPECTS:
         raise BadInput(where, "#meta.expect", f"must be one of {', '.join(EXPECTS)}, got {meta['expect']!r}")
+    cfg = meta_of.configuration(meta, where)
+    family = cfg.protocol
+    version = meta.get("vocabulary", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= family.vocabulary:
+        raise BadInput(where, "#meta.vocabulary", f"unknown vocabulary version {version!r}")
+    required = family.vars_of_version(version, cfg)
+    missing = [v for v in required if v not in raw["vars"]]
+    if missing:
+        raise BadInput(where, "vars", f"missing {missing[0]!r}")
     steps = meta["steps"]
     if not isinstance(steps, list):
         raise BadInput(where, "#meta.steps", "must be a list")
     for i, step in enumerate(steps):
-        if not isinstance(step, dict) or step.get("action") not in ACTIONS or not isinstance(step.get("args"), dict):
-            raise BadInput(where, f"#meta.steps[{i}]", "needs an action from the vocabulary and an args object")
-        allowed = ACTION_ARGS[step["action"]]
+        if not isinstance(step, dict) or not isinstance(step.get("action"), str) or not isinstance(step.get("args"), dict):
+            raise BadInput(where, f"#meta.steps[{i}]", "needs an action name and an args object")
+        declared = cfg.action.get(step["action"])
+        if meta["expect"] == "fixed":
+            # A defended variant may refuse the attack's call outright: that is for the replay to show.
+            continue
+        if declared is None:
+            raise BadInput(where, f"#meta.steps[{i}].action", f"{step['action']!r} is not an action of this configuration")
         for name, value in step["args"].items():
-            if name not in allowed:
+            if name not in declared.arg_names:
                 raise BadInput(where, f"#meta.steps[{i}].args.{name}", f"not an argument of {step['action']}")
-            ok = value in USERS if name == "user" else value in DIRS if name == "dir" else type(value) is int
+            arg = declared.arg(name)
+            ok = arg.domain.position(value) is not None if arg.domain is not None else type(value) is int
             if not ok:
                 raise BadInput(where, f"#meta.steps[{i}].args.{name}", f"bad value {value!r}")
+    loop = raw.get("loop")
+    if loop is not None and (isinstance(loop, bool) or not isinstance(loop, int) or not 0 <= loop < len(states)):
+        raise BadInput(where, "loop", f"must be the index of a state, got {loop!r}")
     decoded = []
     for i, state in enumerate(states):
         if not isinstance(state, dict):
@@ -192,43 +193,38 @@ def load(path: Path) -> dict[str, Any]:
             if v not in state:
                 raise BadInput(where, f"states[{i}].{v}", "missing")
             row[v] = decode_value(state[v], where, f"states[{i}].{v}")
-        decoded.append(row if version == VOCABULARY else upgrade_v1(row))
+        decoded.append(family.upgrade_state(version, row) if version < family.vocabulary else row)
     if meta["expect"] == "violation" and len(decoded) != len(steps) + 1:
         raise BadInput(where, "states", f"{len(decoded)} states for {len(steps)} steps (want one more state than steps)")
-    return {"meta": meta, "states": decoded, "path": where}
+    return {"meta": meta, "states": decoded, "path": where, "config": cfg, "loop": loop}
 
 
 def show(document: dict[str, Any]) -> str:
-    """A trace as a short program: one action per line, with balances, escrow and supplies after it."""
-    meta = document["meta"]
-    params = " ".join(f"{k}={v}" for k, v in meta["params"].items())
+    """A trace as a short program: one action per line, with the family's summary of the state after it."""
+    meta, cfg = document["meta"], document["config"]
+    params = " ".join(f"{k}={v}" for k, v in {**meta.get("protocol_params", {}), **meta["params"]}.items())
+    trust = f" / {meta['trust']}" if meta.get("trust") else ""
     lines = [
-        f"# {meta['protocol']} / {meta['trust']} {params} / {meta['property']} (expect {meta['expect']})",
+        f"# {meta['protocol']}{trust} {params} / {meta['property']} (expect {meta['expect']})".replace("  ", " "),
         f"# {len(meta['steps'])} steps; z3 {meta.get('z3_version', '?')}, seed {meta.get('seed', '?')}",
     ]
     if meta.get("refused_at") is not None:
         lines.append(f"# the model refuses step {meta['refused_at']}: the attack is fixed here")
     states = document["states"]
+    loop = document.get("loop")
 
-    def ledger(s: dict[str, Any]) -> str:
-        home = ",".join(f"{u}:{s['balance_home'][u]}" for u in USERS)
-        remote = ",".join(f"{u}:{s['balance_remote'][u]}" for u in USERS)
-        inflight = sum(
-            m["amount"] for i, m in s["sent"].items() if s["claims"].get(i, {}).get("executions", 0) == 0
-        )
-        clock = f" t={s['now']}" if s["now"] else ""
-        return (
-            f"home[{home}] remote[{remote}] escrow={s['escrow']} "
-            f"supply home={s['supply_home']} remote={s['supply_remote']} inflight={inflight}{clock}"
-        )
+    def summary(s: dict[str, Any]) -> str:
+        return cfg.protocol.summary(s)
 
-    lines.append(f"{'':>3}  {'init':<42} # {ledger(states[0])}")
+    lines.append(f"{'':>3}  {'init':<42} # {summary(states[0])}")
     for i, step in enumerate(meta["steps"]):
         call = f"{step['action']}(" + ", ".join(f"{k}={v}" for k, v in step["args"].items()) + ")"
         refused = meta.get("refused_at")
         if i + 1 < len(states):
-            after = f"# {ledger(states[i + 1])}"
+            after = f"# {summary(states[i + 1])}"
         else:
             after = "# refused" if refused == i + 1 else "# not reached"
         lines.append(f"{i + 1:>3}. {call:<42} {after}")
+    if loop is not None:
+        lines.append(f"# then forever: back to the state after step {loop} (the loop of a lasso)")
     return "\n".join(lines)

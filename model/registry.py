@@ -16,19 +16,35 @@ from typing import Any, TypeVar
 
 import attrs
 
-from model.errors import BadInput
+from model.errors import BadInput, ParameterError
 
 T = TypeVar("T")
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Registry:
-    """Ids to classes for one kind of extension; `required` names the members each must define."""
+    """Ids to classes for one kind of extension; `required` names the members each must define.
 
-    def __init__(self, kind: str, required: tuple[str, ...]) -> None:
+    The members are found on first use: every module of `package` (dropping in a file is enough),
+    then every entry point of `group`, so a team can keep its own models in its own package.
+    """
+
+    def __init__(self, kind: str, required: tuple[str, ...], package: str = "", group: str = "") -> None:
         self.kind = kind
         self.required = required
+        self.package = package
+        self.group = group
         self._items: dict[str, type] = {}
+        self._loaded = not (package or group)
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        if self.package:
+            load_package(importlib.import_module(self.package))
+        if self.group:
+            load_entry_points(self.group, self)
 
     def register(self, cls: type[T]) -> type[T]:
         ident = getattr(cls, "id", None)
@@ -54,9 +70,15 @@ class Registry:
         return cls
 
     def ids(self) -> tuple[str, ...]:
+        self._load()
         return tuple(sorted(self._items))
 
+    def items(self) -> list[tuple[str, type]]:
+        self._load()
+        return sorted(self._items.items())
+
     def get(self, ident: str, where: str, field: str) -> type:
+        self._load()
         if ident not in self._items:
             known = ", ".join(self.ids())
             raise BadInput(where, field, f"unknown {self.kind} {ident!r} (known: {known})")
@@ -86,8 +108,10 @@ class Registry:
             raise BadInput(where, f"{field}.{missing[0]}", f"missing parameter for {ident}")
         try:
             return cls(**kwargs)
+        except ParameterError as e:
+            raise BadInput(where, f"{field}.{e.field}", str(e)) from None
         except (ValueError, TypeError) as e:
-            name = getattr(e, "field", None) or _field_from_message(str(e), fields)
+            name = _field_from_message(str(e), fields)
             raise BadInput(where, f"{field}.{name}" if name else field, str(e).split("\n")[0]) from None
 
 
@@ -122,20 +146,35 @@ def in_range(low: int, high: int | None = None) -> Callable[[Any, Any, Any], Non
 
     def check(_instance: Any, attribute: Any, value: Any) -> None:
         if not isinstance(value, int) or isinstance(value, bool):
-            err = ValueError(f"{attribute.name} must be an integer, got {value!r}")
-        elif value < low or (high is not None and value > high):
+            raise ParameterError(attribute.name, f"{attribute.name} must be an integer, got {value!r}")
+        if value < low or (high is not None and value > high):
             span = f">= {low}" if high is None else f"in {low}..{high}"
-            err = ValueError(f"{attribute.name} must be {span}, got {value}")
-        else:
-            return
-        err.field = attribute.name  # type: ignore[attr-defined]
-        raise err
+            raise ParameterError(attribute.name, f"{attribute.name} must be {span}, got {value}")
 
     return check
 
 
-def load_package(package: types.ModuleType) -> None:
+def load_package(package: types.ModuleType, skip: tuple[str, ...] = ("base",)) -> None:
     """Import every module of a package, so that dropping in a file is enough to register it."""
     for info in pkgutil.iter_modules(package.__path__):
-        if not info.name.startswith("_") and info.name != "base":
+        if not info.name.startswith("_") and info.name not in skip:
             importlib.import_module(f"{package.__name__}.{info.name}")
+
+
+def load_entry_points(group: str, registry: Registry | None) -> None:
+    """Load the plug-ins of an entry-point group (`bridgeproof.protocols`, `bridgeproof.trust`, ...).
+
+    An entry point names a module (importing it registers what it defines) or a class (registered
+    here if it has not registered itself). A plug-in that fails to load is a tool error naming it.
+    """
+    from importlib.metadata import entry_points
+
+    from model.errors import ToolError
+
+    for ep in entry_points(group=group):
+        try:
+            loaded = ep.load()
+        except Exception as e:  # a broken plug-in must name itself, not crash the tool
+            raise ToolError(f"plug-in {ep.name!r} ({ep.value}) in {group} failed to load: {e}") from None
+        if registry is not None and isinstance(loaded, type) and getattr(loaded, "id", None) not in registry._items:
+            registry.register(loaded)

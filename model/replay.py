@@ -12,14 +12,11 @@ from typing import Any
 
 import attrs
 
+from model.configuration import Configuration
 from model.errors import BadInput
-from model.protocols import PROTOCOLS
 from model.reference import Revert, World
-from model.system import System
-from model.trust import TRUST_MODELS
-from model.vocabulary import Bounds, Options
 from properties import PROPERTIES
-from properties.view import CONCRETE
+from properties.view import CONCRETE, concrete_view
 
 
 @attrs.frozen
@@ -57,24 +54,8 @@ class Replay:
         return "fixed: ran to the end, property holds" if self.holds_at_end else "NOT FIXED: property violated"
 
 
-def world_of(meta: dict[str, Any], where: str) -> World:
-    trust = TRUST_MODELS.build(meta["trust"], meta["params"], where, "#meta.params")
-    bounds = meta["bounds"]
-    return World(meta["protocol"], trust, int(bounds["messages"]), int(bounds["supply"]), options_of(meta, where))
-
-
-def options_of(meta: dict[str, Any], where: str) -> Options:
-    from model.scenarios import parse_options
-
-    options, _faults, _second = parse_options(meta.get("options", {}), where, "#meta.options.")
-    return options
-
-
-def system_of(meta: dict[str, Any], where: str) -> System:
-    trust = TRUST_MODELS.build(meta["trust"], meta["params"], where, "#meta.params")
-    protocol = PROTOCOLS.build(meta["protocol"], {}, where, "#meta.protocol")
-    bounds = Bounds(**{k: int(v) for k, v in meta["bounds"].items() if k in ('depth', 'messages', 'supply', 'loss_depth')})
-    return System(protocol, trust, bounds, options_of(meta, where))
+def world_of(cfg: Configuration) -> World:
+    return World(cfg)
 
 
 def diff(want: Any, got: Any, path: str = "", names: tuple[str, str] = ("trace", "reference")) -> str | None:
@@ -94,17 +75,37 @@ def diff(want: Any, got: Any, path: str = "", names: tuple[str, str] = ("trace",
     return f"{path or '<state>'}: {names[0]} has {want!r}, {names[1]} has {got!r}"
 
 
+def _lasso_holds(document: dict[str, Any], observed: list[dict[str, Any]], complete: bool) -> bool:
+    """Whether the reference's run is the lasso the file claims: the last state is the loop's first
+    one (the clock aside), time passes in the loop, and some obligation is pending all along it."""
+    cfg, loop, meta = document["config"], document["loop"], document["meta"]
+    if not complete or loop >= len(observed):
+        return False
+    clock = cfg.clock.name if cfg.clock is not None else None
+    start, end = dict(observed[loop]), dict(observed[-1])
+    if clock is not None:
+        start.pop(clock), end.pop(clock)
+    if diff(start, end) is not None:
+        return False
+    if not any(step["action"] == "wait" for step in meta["steps"][loop:]):
+        return False
+    prop = PROPERTIES[meta["property"]]
+    rows = [prop.holds(concrete_view(cfg, state), CONCRETE) for state in observed[loop:]]
+    return any(all(bool(row[i][1]) for row in rows) for i in range(len(rows[0])))
+
+
 def replay(document: dict[str, Any], world: World | None = None) -> Replay:
     """Drive the reference through the file's steps, comparing the observed state after each one."""
-    meta, states, where = document["meta"], document["states"], document["path"]
+    meta, states, where, cfg = document["meta"], document["states"], document["path"], document["config"]
     if meta["property"] not in PROPERTIES and meta["property"] != "max_loss":
         raise BadInput(where, "#meta.property", f"unknown property {meta['property']!r}")
-    world = world or world_of(meta, where)
+    world = world or world_of(cfg)
     mismatch = None
     first = diff(states[0], world.observe())
     if first:
         mismatch = f"initial state{first}"
     refused_at, why, executed = None, "", 0
+    observed = [world.observe()]
     for i, step in enumerate(meta["steps"]):
         try:
             world.apply(step["action"], dict(step["args"]))
@@ -112,14 +113,17 @@ def replay(document: dict[str, Any], world: World | None = None) -> Replay:
             refused_at, why = i + 1, str(e)
             break
         executed += 1
+        observed.append(world.observe())
         if mismatch is None and i + 1 < len(states):
             d = diff(states[i + 1], world.observe())
             if d:
                 mismatch = f"after step {i + 1} ({step['action']}){d}"
-    view = system_of(meta, where).concrete_view(world.observe())
+    view = concrete_view(cfg, world.observe())
     prop = meta["property"]
-    if prop == "max_loss":
-        holds = bool(view.adversary_value(CONCRETE) <= int(meta.get("max_loss_bound", 0)))
+    if document.get("loop") is not None:
+        holds = not _lasso_holds(document, observed, refused_at is None)
+    elif prop == "max_loss":
+        holds = bool(cfg.protocol.adversary_value(view, CONCRETE) <= int(meta.get("max_loss_bound", 0)))
     else:
         holds = bool(PROPERTIES[prop].holds(view, CONCRETE))
     return Replay(

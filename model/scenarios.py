@@ -13,23 +13,22 @@ from typing import Any
 
 import attrs
 
+from model.configuration import Bounds, Configuration
 from model.errors import BadInput
+from model.errors import integer as _int
+from model.errors import table as _table
 from model.protocols import PROTOCOLS
-from model.protocols.base import ProtocolFamily
+from model.protocols.family import Family, TrustAdjust
 from model.trust import TRUST_MODELS
 from model.trust.base import TrustModel
-from model.vocabulary import PROTOCOL_FAULTS, Amounts, Bounds, Options, RateLimit
 from properties import PROPERTIES, get
 
 SAFETY_EXPECT = ("violated", "bounded", "proved")
 WITNESS_EXPECT = ("witnessed", "vacuous")
 MAX_LOSS = "max_loss"
-OPTION_TABLES = ("faults", "defences", "adversary", "amounts")
-TOP_KEYS = {"name", "description", "source", "protocol", "trust", "bounds", "expect", "seed", "timeout", "variants", *OPTION_TABLES}
-VARIANT_KEYS = {"description", "trust", "bounds", "expect", *OPTION_TABLES}
+BASE_KEYS = {"name", "description", "source", "protocol", "trust", "bounds", "expect", "seed", "timeout", "variants"}
+BASE_VARIANT_KEYS = {"description", "protocol", "trust", "bounds", "expect"}
 BOUND_KEYS = {"depth", "messages", "supply", "loss_depth"}
-DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
-ADVERSARY_KEYS = {"reorg", "forks", "funds"}
 
 
 @attrs.frozen
@@ -38,11 +37,11 @@ class Scenario:
 
     name: str
     path: str
-    protocol: ProtocolFamily
-    trust: TrustModel
+    protocol: Family
+    trust: TrustModel | None
     bounds: Bounds
     expect: dict[str, str]
-    options: Options = attrs.field(factory=Options)
+    options: Any = None
     max_loss: int | None = None
     """An upper bound the adversary's extraction must respect (`max_loss <= X`), if asserted."""
     seed: int = 0
@@ -50,29 +49,25 @@ class Scenario:
     description: str = ""
     base: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        if self.options is None:
+            object.__setattr__(self, "options", self.protocol.default_options())
+
     @property
     def slug(self) -> str:
         return self.name.replace("/", "--")
 
-
-def _table(value: Any, where: str, field: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BadInput(where, field, f"must be a table, got {type(value).__name__}")
-    return value
+    @property
+    def config(self) -> Configuration:
+        return Configuration(self.protocol, self.trust, self.bounds, self.options)
 
 
-def _int(value: Any, where: str, field: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadInput(where, field, f"expected an integer, got {value!r}")
-    if value < low:
-        raise BadInput(where, field, f"must be >= {low}, got {value}")
-    return value
-
-
-def _bounds(raw: dict[str, Any], where: str, field: str) -> Bounds:
+def _bounds(raw: dict[str, Any], family: Family, where: str, field: str) -> Bounds:
     for key in raw:
         if key not in BOUND_KEYS:
             raise BadInput(where, f"{field}.{key}", f"unknown bound (known: {', '.join(sorted(BOUND_KEYS))})")
+        if key not in family.bounds_used:
+            raise BadInput(where, f"{field}.{key}", f"{family.id} does not use this bound (it uses: {', '.join(sorted(family.bounds_used))})")
     lows = {"depth": 0, "messages": 1, "supply": 1, "loss_depth": 0}
     return Bounds(**{k: _int(v, where, f"{field}.{k}", lows[k]) for k, v in raw.items()})
 
@@ -83,13 +78,17 @@ def _max_loss(raw: dict[str, Any], where: str, field: str) -> int | None:
     return _int(raw[MAX_LOSS], where, f"{field}.{MAX_LOSS}", 0)
 
 
-def _expect(raw: dict[str, Any], where: str, field: str) -> dict[str, str]:
+def _expect(raw: dict[str, Any], family: Family, where: str, field: str) -> dict[str, str]:
     if not raw:
         raise BadInput(where, field, "list at least one property with its expected verdict")
+    if MAX_LOSS in raw and not family.measures_loss():
+        raise BadInput(where, f"{field}.{MAX_LOSS}", f"{family.id} has no measure of what the adversary gains")
     raw = {k: v for k, v in raw.items() if k != MAX_LOSS}
     out = {}
     for name, verdict in raw.items():
         prop = get(name, where, f"{field}.{name}")
+        if not prop.applies_to(family):
+            raise BadInput(where, f"{field}.{name}", f"{name} is a property of {', '.join(prop.families)}, not of {family.id}")
         allowed = WITNESS_EXPECT if prop.kind == "witness" else SAFETY_EXPECT
         if verdict not in allowed:
             raise BadInput(where, f"{field}.{name}", f"expected verdict must be one of {', '.join(allowed)}, got {verdict!r}")
@@ -97,120 +96,58 @@ def _expect(raw: dict[str, Any], where: str, field: str) -> dict[str, str]:
     return out
 
 
-def _trust(raw: dict[str, Any], where: str, field: str) -> TrustModel:
+def _trust(raw: Any, where: str, field: str) -> TrustModel:
     if not isinstance(raw, dict):
         raise BadInput(where, field, "must be a table with `model` and its parameters")
     if "model" not in raw:
         raise BadInput(where, f"{field}.model", f"missing (known: {', '.join(TRUST_MODELS.ids())})")
     params = {k: v for k, v in raw.items() if k != "model"}
+    TRUST_MODELS.get(raw["model"], where, f"{field}.model")
     return TRUST_MODELS.build(raw["model"], params, where, field)  # type: ignore[no-any-return]
 
 
-def _keys(raw: dict[str, Any], allowed: set[str], where: str, field: str) -> None:
-    for key in raw:
-        if key not in allowed:
-            raise BadInput(where, f"{field}.{key}", f"unknown key (known: {', '.join(sorted(allowed))})")
+def _protocol(raw: Any, where: str) -> tuple[str, dict[str, Any]]:
+    """`protocol = "lock_mint"`, or `protocol = { model = "htlc", ...its parameters }`."""
+    if isinstance(raw, str):
+        return raw, {}
+    if isinstance(raw, dict):
+        if "model" not in raw:
+            raise BadInput(where, "protocol.model", f"missing (known: {', '.join(PROTOCOLS.ids())})")
+        return raw["model"], {k: v for k, v in raw.items() if k != "model"}
+    raise BadInput(where, "protocol", f"must be a protocol id or a table with `model`, got {raw!r}")
 
 
-def _record(cls: type, raw: Any, where: str, field: str) -> Any:
-    table = _table(raw, where, field)
-    _keys(table, {a.name for a in attrs.fields(cls)}, where, field)
-    for a in attrs.fields(cls):
-        if a.name in table and a.type in (int, "int", "int | None") and (
-            isinstance(table[a.name], bool) or not isinstance(table[a.name], int)
-        ):
-            raise BadInput(where, f"{field}.{a.name}", f"expected an integer, got {table[a.name]!r}")
+def _family(ident: Any, params: dict[str, Any], where: str, field: str) -> Family:
+    if not isinstance(ident, str):
+        raise BadInput(where, field, f"must be a protocol id, got {ident!r}")
+    PROTOCOLS.get(ident, where, field if field.endswith("protocol") and "model" not in field else field)
+    return PROTOCOLS.build(ident, params, where, field)  # type: ignore[no-any-return]
+
+
+def _configure(
+    family: Family, trust_raw: Any, options_raw: dict[str, Any], bounds: Bounds, where: str, prefix: str
+) -> tuple[TrustModel | None, Any]:
+    """The trust model and options of one scenario (or variant), checked to fit the family."""
+    from model.reference.world import check
+
+    options, adjust = family.parse_options(options_raw, where, prefix)
+    trust = None
+    if family.trust == "none":
+        if trust_raw is not None:
+            raise BadInput(where, f"{prefix}trust", f"{family.id} has no claims for a trust model to judge; remove the table")
+    else:
+        if trust_raw is None:
+            raise BadInput(where, f"{prefix}trust", f"missing: {family.id} needs a trust model (known: {', '.join(TRUST_MODELS.ids())})")
+        trust = _trust(_adjusted(adjust, trust_raw, where, f"{prefix}trust"), where, f"{prefix}trust")
     try:
-        return cls(**table)
-    except (ValueError, TypeError) as e:
-        message = str(e).split("\n")[0]
-        name = next((a.name for a in attrs.fields(cls) if f"'{a.name}'" in message), None)
-        raise BadInput(where, f"{field}.{name}" if name else field, message) from None
+        check(Configuration(family, trust, bounds, options))
+    except ValueError as e:
+        raise BadInput(where, f"{prefix}trust" if trust is not None else f"{prefix}protocol", str(e)) from None
+    return trust, options
 
 
-def parse_options(raw: dict[str, Any], where: str, prefix: str = "") -> tuple[Options, frozenset[str], dict[str, Any] | None]:
-    """Options from the scenario tables; returns (options, trust faults, second verifier table)."""
-    faults_raw = raw.get("faults", [])
-    if isinstance(faults_raw, str):
-        faults_raw = [faults_raw]
-    if not isinstance(faults_raw, list) or not all(isinstance(f, str) for f in faults_raw):
-        raise BadInput(where, f"{prefix}faults", "must be a list of fault names")
-    protocol_faults = frozenset(f for f in faults_raw if f in PROTOCOL_FAULTS)
-    trust_faults = frozenset(f for f in faults_raw if f not in PROTOCOL_FAULTS)
-    defences = _table(raw.get("defences", {}), where, f"{prefix}defences")
-    _keys(defences, DEFENCE_KEYS, where, f"{prefix}defences")
-    adversary = _table(raw.get("adversary", {}), where, f"{prefix}adversary")
-    _keys(adversary, ADVERSARY_KEYS, where, f"{prefix}adversary")
-    rate = defences.get("rate_limit")
-    pause = defences.get("pause")
-    if pause is not None:
-        pause = _table(pause, where, f"{prefix}defences.pause")
-        _keys(pause, {"reaction"}, where, f"{prefix}defences.pause")
-        if "reaction" not in pause:
-            raise BadInput(where, f"{prefix}defences.pause.reaction", "missing (seconds the guardian needs to pause)")
-    forks = adversary.get("forks", False)
-    if not isinstance(forks, bool):
-        raise BadInput(where, f"{prefix}adversary.forks", f"expected true or false, got {forks!r}")
-    per_tx = defences.get("per_tx_limit")
-    options = Options(
-        faults=protocol_faults,
-        forks=forks,
-        rate_limit=_record(RateLimit, rate, where, f"{prefix}defences.rate_limit") if rate is not None else None,
-        per_tx_limit=_int(per_tx, where, f"{prefix}defences.per_tx_limit", 1) if per_tx is not None else None,
-        pause_reaction=_int(pause["reaction"], where, f"{prefix}defences.pause.reaction", 0) if pause else None,
-        finality=_int(defences.get("finality", 0), where, f"{prefix}defences.finality", 0),
-        reorg=_int(adversary.get("reorg", 0), where, f"{prefix}adversary.reorg", 0),
-        adversary_funds=_int(adversary.get("funds", 0), where, f"{prefix}adversary.funds", 0),
-        amounts=_record(Amounts, raw.get("amounts", {}), where, f"{prefix}amounts"),
-    )
-    second = defences.get("second_verifier")
-    if second is not None:
-        second = _table(second, where, f"{prefix}defences.second_verifier")
-    return options, trust_faults, second
-
-
-def options_table(options: Options) -> dict[str, Any]:
-    """Options back in the scenario's table form (what `parse_options` reads), for `#meta.options`."""
-    out: dict[str, Any] = {}
-    if options.faults:
-        out["faults"] = sorted(options.faults)
-    defences: dict[str, Any] = {}
-    if options.rate_limit is not None:
-        defences["rate_limit"] = attrs.asdict(options.rate_limit)
-    if options.per_tx_limit is not None:
-        defences["per_tx_limit"] = options.per_tx_limit
-    if options.pause_reaction is not None:
-        defences["pause"] = {"reaction": options.pause_reaction}
-    if options.finality:
-        defences["finality"] = options.finality
-    if defences:
-        out["defences"] = defences
-    adversary: dict[str, Any] = {}
-    if options.reorg:
-        adversary["reorg"] = options.reorg
-    if options.forks:
-        adversary["forks"] = True
-    if options.adversary_funds:
-        adversary["funds"] = options.adversary_funds
-    if adversary:
-        out["adversary"] = adversary
-    amounts = {k: v for k, v in attrs.asdict(options.amounts).items() if v != getattr(Amounts(), k)}
-    if amounts:
-        out["amounts"] = amounts
-    return out
-
-
-def _configured_trust(
-    trust_raw: dict[str, Any], faults: frozenset[str], second: dict[str, Any] | None, where: str, field: str
-) -> TrustModel:
-    """The trust table with the scenario's trust faults added, wrapped with a second verifier if asked."""
-    raw = dict(_table(trust_raw, where, field))
-    if faults:
-        raw["faults"] = sorted(set(raw.get("faults", [])) | faults)
-    if second is None:
-        return _trust(raw, where, field)
-    wrapped = {"model": "aggregate", "m": 2, "verifiers": [raw, second]}
-    return _trust(wrapped, where, field)
+def _adjusted(adjust: TrustAdjust, raw: Any, where: str, field: str) -> dict[str, Any]:
+    return adjust(dict(_table(raw, where, field)))
 
 
 def load(path: Path) -> list[Scenario]:
@@ -226,30 +163,34 @@ def load(path: Path) -> list[Scenario]:
         raise BadInput(where, "file", f"not UTF-8 text: {e.reason} at byte {e.start}") from None
     except OSError as e:
         raise BadInput(where, "file", f"cannot read: {e.strerror}") from None
-    for key in raw:
-        if key not in TOP_KEYS:
-            raise BadInput(where, key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
     name = raw.get("name", path.name.removesuffix(".toml"))
-    if not isinstance(name, str) or not name or "/" in name:
-        raise BadInput(where, "name", "must be a non-empty string without '/'")
+    if not isinstance(name, str) or not name or "/" in name or "\x00" in name or len(name) > 120:
+        raise BadInput(where, "name", "must be a non-empty string of at most 120 characters, without '/'")
     if "protocol" not in raw:
         raise BadInput(where, "protocol", f"missing (known: {', '.join(PROTOCOLS.ids())})")
-    protocol = PROTOCOLS.build(raw["protocol"], {}, where, "protocol")
-    trust_raw = _table(raw.get("trust"), where, "trust")
+    ident, family_params = _protocol(raw["protocol"], where)
+    family = _family(ident, family_params, where, "protocol")
+    allowed = BASE_KEYS | set(family.option_tables)
+    for key in raw:
+        if key not in allowed:
+            raise BadInput(where, key, f"unknown key for {family.id} (known: {', '.join(sorted(allowed))})")
+    trust_raw = raw.get("trust")
     bounds_raw = _table(raw.get("bounds", {}), where, "bounds")
     seed = _int(raw.get("seed", 0), where, "seed", 0)
     timeout = raw.get("timeout", 60)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < 1e9:
         raise BadInput(where, "timeout", f"must be a positive number of seconds, got {timeout!r}")
-    options, trust_faults, second = parse_options(raw, where)
+    options_raw = {k: raw[k] for k in family.option_tables if k in raw}
+    bounds = _bounds(bounds_raw, family, where, "bounds")
+    trust, options = _configure(family, trust_raw, options_raw, bounds, where, "")
     expect_raw = _table(raw.get("expect"), where, "expect")
     base = Scenario(
         name=name,
         path=where,
-        protocol=protocol,
-        trust=_configured_trust(trust_raw, trust_faults, second, where, "trust"),
-        bounds=_bounds(bounds_raw, where, "bounds"),
-        expect=_expect(expect_raw, where, "expect"),
+        protocol=family,
+        trust=trust,
+        bounds=bounds,
+        expect=_expect(expect_raw, family, where, "expect"),
         options=options,
         max_loss=_max_loss(expect_raw, where, "expect"),
         seed=seed,
@@ -257,29 +198,39 @@ def load(path: Path) -> list[Scenario]:
         description=str(raw.get("description", "")),
     )
     out = [base]
+    variant_keys = BASE_VARIANT_KEYS | set(family.option_tables)
     for vname, vraw in _table(raw.get("variants", {}), where, "variants").items():
         field = f"variants.{vname}"
         vraw = _table(vraw, where, field)
         if "expect" not in vraw:
             raise BadInput(where, f"{field}.expect", "missing: a variant states its own expected verdicts")
         for key in vraw:
-            if key not in VARIANT_KEYS:
-                raise BadInput(where, f"{field}.{key}", f"unknown key (known: {', '.join(sorted(VARIANT_KEYS))})")
-        vtrust = trust_raw | _table(vraw.get("trust", {}), where, f"{field}.trust")
-        vbounds = bounds_raw | _table(vraw.get("bounds", {}), where, f"{field}.bounds")
-        # `trust` and `bounds` merge (a variant changes a parameter); the option tables replace the
-        # base's when the variant gives them (a variant states its configuration).
-        merged: dict[str, Any] = {key: vraw.get(key, raw.get(key)) for key in OPTION_TABLES if key in vraw or key in raw}
-        voptions, vfaults, vsecond = parse_options(merged, where, f"{field}.")
+            if key not in variant_keys:
+                raise BadInput(where, f"{field}.{key}", f"unknown key (known: {', '.join(sorted(variant_keys))})")
+        vfamily = family
+        if "protocol" in vraw:
+            vparams = _table(vraw["protocol"], where, f"{field}.protocol")
+            if "model" in vparams:
+                raise BadInput(where, f"{field}.protocol.model", "a variant changes parameters, not the family")
+            vfamily = _family(ident, family_params | vparams, where, f"{field}.protocol")
+        vtrust = None
+        if trust_raw is not None or "trust" in vraw:
+            vtrust = _table(trust_raw or {}, where, "trust") | _table(vraw.get("trust", {}), where, f"{field}.trust")
+        vbounds = _bounds(bounds_raw | _table(vraw.get("bounds", {}), where, f"{field}.bounds"), vfamily, where, f"{field}.bounds")
+        # `trust`, `protocol` and `bounds` merge (a variant changes a parameter); the option tables
+        # replace the base's when the variant gives them (a variant states its configuration).
+        merged: dict[str, Any] = {key: vraw.get(key, raw.get(key)) for key in family.option_tables if key in vraw or key in raw}
+        trust_v, options_v = _configure(vfamily, vtrust, merged, vbounds, where, f"{field}.")
         vexpect = _table(vraw.get("expect"), where, f"{field}.expect")
         out.append(
             attrs.evolve(
                 base,
                 name=f"{name}/{vname}",
-                trust=_configured_trust(vtrust, vfaults, vsecond, where, f"{field}.trust"),
-                bounds=_bounds(vbounds, where, f"{field}.bounds"),
-                expect=_expect(vexpect, where, f"{field}.expect"),
-                options=voptions,
+                protocol=vfamily,
+                trust=trust_v,
+                bounds=vbounds,
+                expect=_expect(vexpect, vfamily, where, f"{field}.expect"),
+                options=options_v,
                 max_loss=_max_loss(vexpect, where, f"{field}.expect"),
                 description=str(vraw.get("description", "")),
                 base=name,

@@ -14,11 +14,11 @@ from typing import Any, Literal
 import attrs
 
 from model.check import Result, check
+from model.configuration import Bounds
 from model.errors import BadInput
 from model.protocols import PROTOCOLS
 from model.scenarios import Scenario
 from model.trust import TRUST_MODELS
-from model.vocabulary import Bounds, Options
 
 Goal = Literal["minimal", "breaking"]
 LIMIT = 2**40
@@ -45,37 +45,58 @@ class Synthesis:
 
 def synthesize(
     protocol: str,
-    trust: str,
+    trust: str | None,
     params: dict[str, Any],
     prop: str,
     parameter: str,
     goal: Goal,
     bounds: Bounds,
-    options: Options | None = None,
+    options: Any = None,
     low: int = 0,
 ) -> Synthesis:
+    """Search one integer parameter of the family or of the trust model (whichever has it)."""
     where = "command line"
-    family = PROTOCOLS.build(protocol, {}, where, "--protocol")
+    family_cls = PROTOCOLS.get(protocol, where, "--protocol")
+    family_names = {a.name for a in attrs.fields(family_cls)}
+    if trust is None and family_cls.trust == "required":
+        raise BadInput(where, "--trust", f"missing: {protocol} needs a trust model")
+    if trust is not None and family_cls.trust == "none":
+        raise BadInput(where, "--trust", f"{protocol} has no claims for a trust model to judge")
+    trust_names: set[str] = set()
+    if trust is not None:
+        trust_names = {a.name for a in attrs.fields(TRUST_MODELS.get(trust, where, "--trust"))}
     if parameter in params:
         raise BadInput(where, "--param", f"{parameter} is what synth searches for; do not give it")
+    if parameter not in family_names | trust_names:
+        known = ", ".join(sorted(family_names | trust_names - {"faults", "scope"})) or "none"
+        raise BadInput(where, "--minimal/--breaking", f"{parameter} is not a parameter of {protocol}{' or ' + trust if trust else ''} (known: {known})")
+    unknown = sorted(set(params) - family_names - trust_names)
+    if unknown:
+        raise BadInput(where, f"--param {unknown[0]}", "not a parameter of the family or the trust model")
+    # Both sides are built once up front, so a typo fails here, not as "nothing found".
+    family_params = {k: v for k, v in params.items() if k in family_names}
+    trust_params = {k: v for k, v in params.items() if k in trust_names}
     probes: list[tuple[int, str]] = []
     cache: dict[int, Result | None] = {}
 
     def run(value: int) -> Result | None:
         if value not in cache:
             try:
-                model = TRUST_MODELS.build(trust, params | {parameter: value}, where, "--param")
+                fp = family_params | ({parameter: value} if parameter in family_names else {})
+                tp = trust_params | ({parameter: value} if parameter not in family_names else {})
+                family = PROTOCOLS.build(protocol, fp, where, "--param")
+                model = TRUST_MODELS.build(trust, tp, where, "--param") if trust is not None else None
             except BadInput:
                 cache[value] = None
             else:
                 sc = Scenario(
-                    name=f"synth-{trust}-{parameter}{value}",
+                    name=f"synth-{protocol}-{parameter}{value}",
                     path=where,
                     protocol=family,
                     trust=model,
                     bounds=bounds,
                     expect={},
-                    options=options or Options(),
+                    options=options,
                 )
                 result = check(sc, prop, prove=True)
                 cache[value] = result

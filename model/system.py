@@ -1,133 +1,181 @@
-"""A transition system: protocol family x trust model x options x bounds, as Z3 init and step relations.
+"""A transition system: a configuration's components as Z3 init and step relations.
 
-States S@0..S@k; I(S@0); T(S@i, a@i, S@i+1) picks exactly one action branch (`case@i`), which pins
-the action and its arguments and satisfies its guard; every field it does not update stays.
+States S@0..S@k; I(S@0); T(S@i, a@i, S@i+1) picks exactly one action branch (`case@i`) of some
+component, which pins the action and its arguments and satisfies its guard; every field it does
+not update stays. Nothing here knows a protocol: the layout, the actions and their arguments all
+come from the components' declarations.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import attrs
 import z3
 
-from model.protocols.base import Env, ProtocolFamily, features_of
-from model.symbolic import ARG_NAMES, Case, Layout, StepArgs, SymState, decode_state, value_of
-from model.trust.base import TrustModel
-from model.vocabulary import ACTION_ARGS, ACTIONS, DIRS, USERS, Bounds, Options
-from properties.view import View, concrete_view, symbolic_view
+from model.configuration import Bounds, Configuration
+from model.declarations import Action
+from model.observable import assemble, observable_value
+from model.symbolic import Case, Layout, StepArgs, SymState, value_of
+from properties.view import concrete_view, symbolic_view
 
 
 @attrs.frozen
 class Step:
-    """A decoded action: its name and its arguments by name (users and dirs as strings)."""
+    """A decoded action: its name and its arguments by name (index arguments as their values)."""
 
     action: str
     args: dict[str, Any]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class System:
-    protocol: ProtocolFamily
-    trust: TrustModel
+    protocol: Any
+    trust: Any
     bounds: Bounds
-    options: Options = attrs.field(factory=Options)
+    options: Any = None
 
-    @property
-    def env(self) -> Env:
-        return Env(self.trust, self.options, features_of(self.trust, self.options))
+    @cached_property
+    def config(self) -> Configuration:
+        return Configuration(self.protocol, self.trust, self.bounds, self.options)
 
-    @property
+    @cached_property
     def layout(self) -> Layout:
-        return Layout(self.bounds.messages, self.trust.evidence, self.trust.globals, self.env.features)
+        return Layout(self.config.fields)
+
+    @cached_property
+    def sizes(self) -> dict[str, int]:
+        return {name: len(d) for name, d in self.config.domains.items()}
+
+    @cached_property
+    def arg_union(self) -> tuple[str, ...]:
+        """Every argument name of every action here: one Z3 integer each per step."""
+        return tuple(dict.fromkeys(a for action in self.config.actions for a in action.arg_names))
 
     def state(self, step: int) -> SymState:
-        return SymState.fresh(self.layout, step)
+        return SymState.fresh(self.layout, step, self.sizes)
+
+    def args(self, step: int) -> StepArgs:
+        return StepArgs(step, self.arg_union)
 
     def actions(self) -> tuple[str, ...]:
-        """The actions that exist in this configuration, read off the encoding itself."""
-        names = {c.action for c in self.cases(self.state(0), StepArgs.fresh(0))}
-        return tuple(a for a in ACTIONS if a in names)
+        return tuple(a.name for a in self.config.actions)
+
+    def action(self, name: str) -> Action:
+        return self.config.action[name]
 
     def init(self, s: SymState) -> z3.BoolRef:
-        """I(S@0): the layout defaults, with the protocol's initial holdings and the parameters pinned."""
-        return z3.And(self.initial_state(s), *self.trust.pinned())
+        """I(S@0): the initial state, with the trust parameters pinned to their values."""
+        return z3.And(self.initial_state(s), *self.pinned())
 
     def initial_state(self, s: SymState) -> z3.BoolRef:
         """I(S@0) without pinning the trust parameters (for parametric proofs)."""
-        values = self.layout.defaults() | self.protocol.initial(self.bounds.supply, self.options.adversary_funds)
-        rate = self.options.rate_limit
-        if rate is not None:
-            for d in DIRS:
-                values[f"bucket_tokens[{d}]"] = rate.capacity
+        values: dict[str, Any] = self.layout.defaults()
+        for c in self.config.components:
+            for key, value in c.initial(self.config).items():
+                if key not in s.terms:
+                    raise KeyError(f"{type(c).__name__} sets the initial value of {key}, which this configuration does not have")
+                values[key] = value
         return z3.And(*(s[name] == value for name, value in values.items()))
 
     def cases(self, s: SymState, a: StepArgs) -> list[Case]:
-        return self.protocol.cases(s, a, self.env)
+        return [case for c in self.config.components for case in c.cases(s, a, self.config)]
+
+    def urgency(self, s: SymState, a: StepArgs) -> z3.BoolRef:
+        """What every component requires for `wait(a.seconds)`: no honest deadline is passed."""
+        return z3.And(*(u for c in self.config.components for u in c.urgency(s, a, self.config)))
+
+    def lemmas(self, s: SymState) -> dict[str, tuple[z3.BoolRef, str]]:
+        """Every component's strengthening lemmas by name, with a one-line claim ("" for a formula)."""
+        out: dict[str, tuple[z3.BoolRef, str]] = {}
+        for c in self.config.components:
+            prefix = getattr(c, "id", None) or getattr(c, "feature", type(c).__name__)
+            texts = getattr(c, "lemma_claims", lambda cfg: {})(self.config)
+            for name, formula in c.lemmas(s, self.config).items():
+                out[name if c is self.protocol else f"{prefix}.{name}"] = (formula, texts.get(name, ""))
+        return out
+
+    # --- the trust model's parameters, as the provers see them -------------------------------------------
+    def assumptions(self) -> dict[str, z3.BoolRef]:
+        return self.trust.assumptions() if self.trust is not None else {}
+
+    def domain(self) -> z3.BoolRef:
+        return self.trust.domain() if self.trust is not None else z3.BoolVal(True)
+
+    def pinned(self) -> list[z3.BoolRef]:
+        return self.trust.pinned() if self.trust is not None else []
+
+    def granted(self) -> dict[str, bool]:
+        return self.trust.granted() if self.trust is not None else {}
 
     def trans(self, s: SymState, a: StepArgs, s2: SymState, only: frozenset[str] | None = None) -> z3.BoolRef:
         """T(S@i, a@i, S@i+1); `only` keeps the branches of some actions (induction is per action)."""
+        index = {name: i for i, name in enumerate(self.actions())}
         cases = [c for c in self.cases(s, a) if only is None or c.action in only]
         chosen = z3.Int(f"case@{a.step}")
-        named = a.named()
         parts = [chosen >= 0, chosen < len(cases)]
-        updated: dict[str, list[tuple[z3.BoolRef, z3.ExprRef | int | bool]]] = {}
+        updated: dict[str, list[tuple[z3.BoolRef, Any]]] = {}
         for c, case in enumerate(cases):
+            if case.action not in index:
+                raise KeyError(f"a case of {case.action!r}, which no component declares")
             sel = chosen == c
-            pins = [a.act == ACTIONS.index(case.action), case.guard]
-            for arg in ARG_NAMES:
+            pins = [a.act == index[case.action], case.guard]
+            for arg, term in a.named.items():
                 value = case.args.get(arg)
                 if value is None:
-                    pins.append(named[arg] == 0)
-                elif not (isinstance(value, z3.ExprRef) and value.eq(named[arg])):
-                    pins.append(named[arg] == value)
+                    pins.append(term == 0)
+                elif not (isinstance(value, z3.ExprRef) and value.eq(term)):
+                    pins.append(term == value)
             parts.append(z3.Implies(sel, z3.And(*pins)))
             for name, value in case.updates.items():
                 if name not in s.terms:
                     raise KeyError(f"action {case.action} updates {name}, which this configuration does not have")
                 updated.setdefault(name, []).append((sel, value))
         for name, term in s.terms.items():
-            nxt: z3.ExprRef | int | bool = term
+            nxt: Any = term
             for sel, value in reversed(updated.get(name, [])):
                 nxt = z3.If(sel, value, nxt)
             parts.append(s2[name] == nxt)
         return z3.And(*parts)
 
+    def enabled(self, s: SymState, action: str, values: dict[str, int]) -> z3.BoolRef:
+        """Whether the call `action(values)` (arguments by position or value) can be taken in S: the
+        disjunction of the guards of its branches, with the arguments substituted."""
+        a = self.args(s.step)
+        pins = [(a.named[n], z3.IntVal(v)) for n, v in values.items()]
+        out = []
+        for case in self.cases(s, a):
+            if case.action != action:
+                continue
+            matches = [case.args[n] == v for n, v in values.items() if isinstance(case.args.get(n), int)]
+            if not all(matches):
+                continue
+            out.append(z3.substitute(case.guard, *pins) if pins else case.guard)
+        return z3.Or(*out) if out else z3.BoolVal(False)
+
     def arg_names(self, action: str) -> tuple[str, ...]:
-        names = ACTION_ARGS[action]
-        if action == "burn" and self.protocol.id != "burn_mint":
-            names = ("user", "amount")
-        if action == "lock" and "unchecked_deposit" not in self.options.faults:
-            names = ("user", "amount")
-        return names
+        return self.config.action[action].arg_names
 
     def decode_step(self, model: z3.ModelRef, a: StepArgs) -> Step:
-        name = ACTIONS[int(value_of(model, a.act))]
-        named = a.named()
+        declared = self.config.actions[int(value_of(model, a.act))]
         args: dict[str, Any] = {}
-        for arg in self.arg_names(name):
-            v = int(value_of(model, named[arg]))
-            args[arg] = USERS[v] if arg == "user" else DIRS[v] if arg == "dir" else v
-        return Step(name, args)
+        for arg in declared.args:
+            v = int(value_of(model, a.named[arg.name]))
+            args[arg.name] = arg.domain.values[v] if arg.domain is not None and 0 <= v < len(arg.domain) else v
+        return Step(declared.name, args)
 
-    def decode_state(self, model: z3.ModelRef, s: SymState) -> dict[str, object]:
-        return decode_state(model, s)
+    def decode_state(self, model: z3.ModelRef, s: SymState) -> dict[str, Any]:
+        """The observable state of SEMANTICS.md, exactly as the reference implementation's `observe()`."""
 
-    def view(self, s: SymState) -> View:
-        """The properties' view of a symbolic state (canonical values)."""
-        return symbolic_view(s, self.total_supply, self.options.amounts, self.protocol.loss_chains, self.options.adversary_funds)
+        def read(f: Any, position: int | None) -> Any:
+            return observable_value(f, value_of(model, s.at(f.name, position)))
 
-    def concrete_view(self, observed: dict[str, Any]) -> View:
-        return concrete_view(
-            observed,
-            self.bounds.messages,
-            self.total_supply,
-            self.options.amounts,
-            self.protocol.loss_chains,
-            self.options.adversary_funds,
-        )
+        return assemble(self.config.vars, self.config.fields, read)
 
-    @property
-    def total_supply(self) -> int:
-        """The conserved quantity: alice's supply plus the adversary's own funds, in home units."""
-        return self.bounds.supply + self.options.adversary_funds
+    def view(self, s: SymState) -> Any:
+        """The properties' view of a symbolic state."""
+        return symbolic_view(self.config, s)
+
+    def concrete_view(self, observed: dict[str, Any]) -> Any:
+        return concrete_view(self.config, observed)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from properties import prop
-from properties.view import Ops, View
+from model.protocols.bridge.view import View
+from properties.view import Ops
 
 
 def inflight(v: View, ops: Ops) -> Any:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from properties.view import MessageView, Ops, View
+from model.protocols.bridge.view import MessageView, View
+from properties.view import Ops
 
 
 def _matches(m: MessageView, ops: Ops) -> Any:

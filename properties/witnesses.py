@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from properties import prop
-from properties.view import MessageView, Ops, View
+from model.protocols.bridge.view import MessageView, View
+from properties.view import Ops
 
 
 def _completed(m: MessageView, ops: Ops, direction: int) -> Any:

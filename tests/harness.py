@@ -1,16 +1,20 @@
-"""Shared checks for the conformance, stateful and quality tests.
+"""Shared checks for the conformance, stateful and quality tests, derived from the declarations alone.
 
-A configuration is a protocol family x a trust model with its parameters x the scenario options, taken
-from the shipped scenarios (and their variants), so a new scenario or trust model is covered with no
-test code. The detectors here are the ones the tests use: `disagreement` (both semantics side by side,
-tests/conformance) and `replay_outcome` / `failing_replays` (`replay(itf.load(path)).ok`, exactly as
-tests/replay checks each curated file). tests/quality breaks the reference and calls these very
-functions, so a break it catches is caught by the real suite too.
+A configuration is a protocol family (with its parameters) x an optional trust model x the family's
+options, taken from the shipped scenarios and their variants, so a new family, trust model or
+scenario is covered with no test code. Actions, their arguments and the argument domains come from
+the configuration's declarations (`model/declarations.py`); what counts as an interesting value is
+read off the configuration's parameters and the state observed so far. The detectors here are the
+ones the tests use: `disagreement` (both semantics side by side, tests/conformance) and
+`replay_outcome` / `failing_replays` (`replay(itf.load(path)).ok`, exactly as tests/replay checks
+each curated file). tests/quality breaks the reference and calls these very functions, so a break
+it catches is caught by the real suite too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +22,14 @@ import attrs
 from hypothesis import strategies as st
 
 from model import corpus, itf, replay
+from model.configuration import Bounds, Configuration
+from model.declarations import Arg
 from model.engine import execute
-from model.protocols.base import ProtocolFamily
+from model.engine.bmc import bmc
+from model.observable import solver_values
 from model.reference import Revert, World
 from model.scenarios import discover
 from model.system import System
-from model.trust.base import TrustModel
-from model.vocabulary import ACTION_ARGS, DIRS, USERS, Bounds
 from properties import PROPERTIES
 from properties.view import concrete_view
 
@@ -41,36 +46,40 @@ Step = tuple[str, dict[str, Any]]
 
 @attrs.frozen
 class Config:
-    """One protocol x trust x options configuration, with the small bounds the tests run it under.
+    """One configuration, with the small bounds the tests run it under.
 
     `name` is the first scenario that uses it; `safe` are the safety properties some scenario with
     this configuration expects to hold (`bounded` or `proved`); `witnessed` the witnesses it expects.
-    `options` are the scenario's further options (None where scenarios have none). `actions` and
-    `arguments` are read off the symbolic system once (what exists here, and each action's arguments).
     """
 
     name: str
-    protocol: ProtocolFamily
-    trust: TrustModel
+    protocol: Any
+    trust: Any
     bounds: Bounds
     safe: frozenset[str]
     witnessed: frozenset[str]
     options: Any = None
-    actions: tuple[str, ...] = ()
-    arguments: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def config(self) -> Configuration:
+        return _configuration(self.protocol, self.trust, self.bounds, self.options)
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.config.actions)
 
     @property
     def id(self) -> str:
-        params = "-".join(
-            f"{k}{_compact(v)}" for k, v in sorted(self.trust.describe().items()) if v not in ((), [], None)
-        )
-        options = _options_id(self.options)
-        return "-".join(p for p in (self.protocol.id, self.trust.id, params, options) if p)
+        params = {**self.protocol.describe(), **(self.trust.describe() if self.trust is not None else {})}
+        text = "-".join(f"{k}{_compact(v)}" for k, v in sorted(params.items()) if v not in ((), [], None))
+        trust = self.trust.id if self.trust is not None else ""
+        options = _options_id(self.protocol, self.options)
+        return "-".join(p for p in (self.protocol.id, trust, text, options) if p)
 
     @property
     def plain(self) -> bool:
         """No scenario option differs from its default (no faults, defences, decimals, ...)."""
-        return not _options_id(self.options)
+        return not _options_id(self.protocol, self.options)
 
     @property
     def class_name(self) -> str:
@@ -79,19 +88,22 @@ class Config:
         return "".join(w[:1].upper() + w[1:] for w in words)
 
     def system(self) -> System:
-        return _build(System, self.protocol, self.trust, self.bounds, options=self.options)
+        return System(self.protocol, self.trust, self.bounds, self.options)
 
     def world(self) -> World:
-        bounds = self.bounds
-        return _build(World, self.protocol.id, self.trust, bounds.messages, bounds.supply, options=self.options)
+        return World(self.config)
 
     def args_of(self, action: str) -> tuple[str, ...]:
-        """The argument names of an action here (e.g. `burn` takes `dir` only under burn_mint)."""
-        return dict(self.arguments).get(action, ACTION_ARGS[action])
+        return self.config.action[action].arg_names
+
+    def declared(self, action: str, name: str) -> Arg:
+        return self.config.action[action].arg(name)
 
     def int_params(self) -> tuple[int, ...]:
-        """Integer parameters of the trust model and the options (window, delay, reaction, ...)."""
-        return tuple(_ints(self.trust.describe())) + tuple(_ints(_plain(self.options)))
+        """The integer parameters of the family, the trust model and the options (windows, delays, ...)."""
+        values = _ints(self.protocol.describe()) + _ints(self.trust.describe() if self.trust is not None else {})
+        values += _ints(_plain(self.options)) + list(self.protocol.time_params(self.config))
+        return tuple(values)
 
     @property
     def scales(self) -> tuple[int, ...]:
@@ -101,11 +113,14 @@ class Config:
         return tuple(sorted({1} | {10**d for d in decimals if 0 < d <= 30}))
 
     def viewer(self) -> Callable[[Mapping[str, Any]], Any]:
-        """The properties' view of an observed state, in this configuration's units (canonical values)."""
-        system = self.system()
-        if hasattr(system, "concrete_view"):
-            return lambda observed: system.concrete_view(dict(observed))
-        return lambda observed: concrete_view(observed, self.bounds.messages, self.bounds.supply)
+        """The properties' view of an observed state, in this configuration's units."""
+        cfg = self.config
+        return lambda observed: concrete_view(cfg, observed)
+
+
+@cache
+def _configuration(protocol: Any, trust: Any, bounds: Bounds, options: Any) -> Configuration:
+    return Configuration(protocol, trust, bounds, options)
 
 
 def _plain(value: Any) -> Any:
@@ -119,7 +134,7 @@ def _ints(value: Any) -> list[int]:
         return [value]
     if isinstance(value, Mapping):
         return [i for v in value.values() for i in _ints(v)]
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [i for v in value for i in _ints(v)]
     return []
 
@@ -133,22 +148,10 @@ def _compact(value: Any) -> str:
     return str(value)
 
 
-def _options_id(options: Any) -> str:
+def _options_id(protocol: Any, options: Any) -> str:
     """The options that differ from their defaults, compactly (empty when there are none)."""
-    if options is None or not attrs.has(type(options)):
-        return ""
-    default = type(options)()
-    changed = {k: v for k, v in attrs.asdict(options).items() if v != attrs.asdict(default).get(k)}
-    return "-".join(f"{k}{_compact(v)}" for k, v in sorted(changed.items()))
-
-
-def _build(cls: Any, *args: Any, options: Any) -> Any:
-    """Construct a System or World, handing over scenario options only when there are any."""
-    return cls(*args) if options is None else cls(*args, options=options)
-
-
-def _key(protocol: ProtocolFamily, trust: TrustModel, options: Any) -> tuple[Any, ...]:
-    return (protocol.id, trust.id, repr(sorted(trust.describe().items())), repr(options))
+    table = protocol.options_table(options) if options is not None else {}
+    return "-".join(f"{k}{_compact(v)}" for k, v in sorted(table.items()))
 
 
 def _kind(name: str) -> str | None:
@@ -156,35 +159,32 @@ def _kind(name: str) -> str | None:
 
 
 def configurations(messages: int = MESSAGES, supply: int = SUPPLY) -> list[Config]:
-    """Every distinct protocol x trust x options configuration in the shipped scenarios, in discovery order."""
+    """Every distinct configuration in the shipped scenarios, in discovery order, with small bounds."""
     found: dict[tuple[Any, ...], Config] = {}
     for sc in discover([SCENARIOS]):
-        options = getattr(sc, "options", None)
-        key = _key(sc.protocol, sc.trust, options)
+        key = (
+            sc.protocol.id,
+            repr(sorted(sc.protocol.describe().items())),
+            sc.trust.id if sc.trust is not None else None,
+            repr(sorted(sc.trust.describe().items())) if sc.trust is not None else None,
+            repr(sc.options),
+        )
         safe = {p for p, v in sc.expect.items() if _kind(p) == "safety" and v in ("bounded", "proved")}
         witnessed = {p for p, v in sc.expect.items() if _kind(p) == "witness" and v == "witnessed"}
         old = found.get(key)
-        if old is None:
-            cfg = Config(sc.name, sc.protocol, sc.trust, sc.bounds, frozenset(safe), frozenset(witnessed), options)
-            # A small supply keeps amounts small; where amounts convert between decimals it would be dust,
-            # so such a configuration keeps its own supply (and amounts are drawn at its scales).
-            small = supply if cfg.scales == (1,) else sc.bounds.supply
-            cfg = attrs.evolve(cfg, bounds=attrs.evolve(sc.bounds, messages=messages, supply=small))
-            system = cfg.system()
-            actions = tuple(system.actions())
-            arg_names = getattr(system, "arg_names", None)
-            arguments = tuple((a, tuple(arg_names(a)) if arg_names else _legacy_args(cfg, a)) for a in actions)
-            found[key] = attrs.evolve(cfg, actions=actions, arguments=arguments)
-        else:
+        if old is not None:
             found[key] = attrs.evolve(old, safe=old.safe | safe, witnessed=old.witnessed | witnessed)
+            continue
+        cfg = Config(sc.name, sc.protocol, sc.trust, sc.bounds, frozenset(safe), frozenset(witnessed), sc.options)
+        used = sc.protocol.bounds_used
+        small: dict[str, int] = {}
+        if "messages" in used:
+            small["messages"] = messages
+        # A small supply keeps amounts small; where amounts convert between decimals it would be dust.
+        if "supply" in used and cfg.scales == (1,):
+            small["supply"] = supply
+        found[key] = attrs.evolve(cfg, bounds=attrs.evolve(sc.bounds, **small))
     return list(found.values())
-
-
-def _legacy_args(cfg: Config, action: str) -> tuple[str, ...]:
-    names = ACTION_ARGS[action]
-    if action == "burn" and cfg.protocol.id != "burn_mint":
-        names = tuple(n for n in names if n != "dir")
-    return names
 
 
 # --- comparing observable states -------------------------------------------------------------------------
@@ -233,8 +233,7 @@ def minimise(cfg: Config, steps: Sequence[Step]) -> list[Step]:
     """A shorter sequence with a disagreement still in it: cut after the first disagreeing step, then drop
     steps one at a time while some disagreement remains (a few dozen Z3 runs, unlike Hypothesis' shrinker)."""
     current = list(steps)
-    found = disagreement(cfg, current)
-    if found is None:
+    if disagreement(cfg, current) is None:
         return current
     for i in range(len(current), 0, -1):
         if disagreement(cfg, current[:i]) is None:
@@ -302,31 +301,39 @@ def usable_actions(cfg: Config) -> tuple[str, ...]:
     return tuple(a for a in cfg.actions if a not in avoided(cfg))
 
 
-# --- action sequences ---------------------------------------------------------------------------------
+# --- argument values ------------------------------------------------------------------------------------
 
 
 def seconds_of_interest(cfg: Config, observed: Mapping[str, Any] | None = None) -> list[int]:
-    """Wait lengths around every integer trust parameter (window, delay, ...), and, given a state, the
-    waits that land just before, on and just after each claim's integer evidence + each parameter
-    (posted_at + window, posted_at + delay, ...)."""
-    params = cfg.int_params()
+    """Wait lengths around every integer parameter (window, delay, timeout, ...), and, given a state,
+    the waits that land just before, on and just after each integer in the state plus each parameter
+    (posted_at + window, deadline + delta, ...)."""
+    params = [p for p in cfg.int_params() if p >= 0]
     values = {0, 1, sum(params), sum(params) + 1}
     for p in params:
         values |= {p - 1, p, p + 1, 2 * p}
-    if observed is not None:
-        # Every time-like integer a claim records (posted_at, claimed_at, queued_at, ...), plus each parameter.
+    if observed is not None and "now" in observed:
         now = observed["now"]
-        for claim in observed["claims"].values():
-            for v in set(_ints(claim)):
-                for p in params:
-                    values |= {v + p - now - 1, v + p - now, v + p - now + 1}
+        stamps = {v for v in _ints(observed) if 0 <= v - now <= 10 * max(params, default=1) or v <= now}
+        for v in stamps:
+            for p in [0, *params]:
+                values |= {v + p - now - 1, v + p - now, v + p - now + 1}
     return sorted(v for v in values if v >= 0)
 
 
-def amount_strategy(cfg: Config) -> st.SearchStrategy[int]:
-    """Amounts 0..supply+5, mostly small; with decimals, small multiples of each scale, one unit off too."""
+@cache
+def _small() -> st.SearchStrategy[int]:
+    return st.integers(1, 3)
+
+
+def amount_strategy(cfg: Config, observed: Mapping[str, Any] | None = None) -> st.SearchStrategy[int]:
+    """Amounts 0..supply+5, mostly small; with decimals, small multiples of each scale, one unit off too;
+    given a state, the integers it holds (balances, message amounts) and half of each."""
     supply = cfg.bounds.supply
-    plain = st.one_of(st.integers(1, 3), st.integers(0, supply + 5))
+    plain = _either(_small(), _up_to(supply + 5))
+    seen = tuple(sorted({v for x in _ints(observed) if x > 0 for v in (x, max(1, x // 2))})) if observed else ()
+    if seen:
+        plain = _either(_sampled(seen), plain)
     if cfg.scales == (1,):
         return plain
     scaled = st.builds(
@@ -338,92 +345,66 @@ def amount_strategy(cfg: Config) -> st.SearchStrategy[int]:
     return st.one_of(scaled, plain)
 
 
-def _prefer(preferred: Sequence[Any], anything: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """Mostly the values that make an action meaningful in this state, but any value remains possible."""
-    return st.one_of(st.sampled_from(preferred), anything) if preferred else anything
+def _keys_of(cfg: Config, domain: str, observed: Mapping[str, Any]) -> set[Any]:
+    """The values of an index domain that the observed state holds entries for (sent ids, locked chains)."""
+    out: set[Any] = set()
+    for var in cfg.config.vars:
+        if var.index is not None and var.index.name == domain and isinstance(observed.get(var.name), Mapping):
+            if any(f.presence for f in cfg.config.fields if f.path[0] == var.name):
+                out |= set(observed[var.name])
+    return out
+
+
+def _outside(arg: Arg) -> Any:
+    """A value just outside an index argument's domain (the next id, or a name nobody has)."""
+    assert arg.domain is not None
+    values = arg.domain.values
+    return len(values) if all(isinstance(v, int) for v in values) else "nobody"
+
+
+@cache
+def _sampled(values: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(values)
+
+
+@cache
+def _either(*strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(*strategies)
+
+
+@cache
+def _up_to(high: int) -> st.SearchStrategy[int]:
+    return st.integers(0, high)
+
+
+def arg_strategy(cfg: Config, arg: Arg, observed: Mapping[str, Any] | None = None) -> st.SearchStrategy[Any]:
+    """Values for one declared argument: its domain (and rarely one value outside it), amounts, waits or
+    small counts, leaning on what the configuration and the observed state make interesting.
+
+    Strategies are built once per distinct set of values (building one is costly, drawing cheap)."""
+    if arg.domain is not None:
+        inside = _sampled(arg.domain.values)
+        anything = _either(inside, inside, inside, _sampled((_outside(arg),)))
+        seen = tuple(sorted(_keys_of(cfg, arg.domain.name, observed), key=str)) if observed is not None else ()
+        return _either(_sampled(seen), anything) if seen else anything
+    if arg.kind == "seconds":
+        interesting = tuple(seconds_of_interest(cfg, observed))
+        return _either(_sampled(interesting), _up_to(max(interesting) + 1))
+    if arg.kind == "count":
+        params = tuple(sorted({p + 1 for p in cfg.int_params() if p >= 0} | {1}))
+        return _either(_sampled(params), _up_to(4))
+    return amount_strategy(cfg, observed)
 
 
 def step_strategy(cfg: Config, observed: Mapping[str, Any] | None = None) -> st.SearchStrategy[Step]:
-    """One action of this configuration with small arguments: ids 0..messages (the last is out of range),
-    both users, both dirs, amounts 0..supply+5 and wait lengths around the trust model's parameters.
-
-    Given the current observable state (from the reference), it leans towards ids, amounts and waits that
-    the action can use there (attest a sent id, mint a claimed one, forge a copy of a sent message, wait
-    up to a deadline) so that long chains of accepted steps are common; it never excludes any value.
-    """
-    messages = cfg.bounds.messages
-    any_id = st.integers(0, messages)
-    any_amount = amount_strategy(cfg)
-    interesting = seconds_of_interest(cfg, observed)
-    any_seconds = st.one_of(st.sampled_from(interesting), st.integers(0, max(interesting) + 1))
-    sent: Mapping[int, Any] = observed["sent"] if observed else {}
-    claims: Mapping[int, Any] = observed["claims"] if observed else {}
-
-    def balance(user: str, chain: str) -> int:
-        return int(observed[f"balance_{chain}"][user]) if observed else 0
-
-    def amount_for(user: str, chain: str) -> st.SearchStrategy[int]:
-        held = balance(user, chain)
-        candidates = [held, held // 2] if held >= 2 else [held] if held else []
-        return _prefer(candidates, st.one_of(st.integers(1, max(1, held)), any_amount))
-
-    unexecuted = [i for i, c in claims.items() if c["executions"] == 0]
-    ids = {
-        "attest": [i for i in sent if i not in claims],
-        "forge": [i for i in range(messages) if i not in claims],
-        "mint": unexecuted,
-        "unlock": unexecuted,
-        "challenge": unexecuted,
-        "release": [i for i, c in claims.items() if c.get("queued")],
-        "fork_unlock": list(claims),
-    }
-    room = observed is not None and observed["next_id"] < messages
-    held = {chain: any(balance(u, chain) >= 1 for u in USERS) for chain in ("home", "remote")}
-    usable = {
-        "lock": room and held["home"],
-        "burn": room and (held["home"] or held["remote"]),
-        **{action: bool(candidates) for action, candidates in ids.items()},
-        # A forgery always lands and takes an id, and an open fraud holds the clock back: leaning towards
-        # it would crowd out honest transfers, so it comes only from the uniform half of the draws.
-        "forge": False,
-    }
-    # Steps that use what is already there (deliver, execute, dispute, let a window pass) count three times,
-    # so chains reach deep states; sources count once; actions this harness does not know (mine, pause,
-    # upgrade, fork, ...) count once and are always worth a try.
-    consuming = {"attest", "mint", "unlock", "challenge", "release"} | ({"wait"} if unexecuted else set())
+    """One action of this configuration, with arguments drawn per declared argument (`arg_strategy`)."""
     actions = usable_actions(cfg)
-    enabled = [a for a in actions if usable.get(a, True) for _ in range(3 if a in consuming else 1)]
 
     @st.composite
     def build(draw: st.DrawFn) -> Step:
-        action = draw(_prefer(enabled, st.sampled_from(actions)))
-        names = cfg.args_of(action)
-        if action == "forge" and sent and draw(st.booleans()):
-            # A forged copy of a real message: not fraudulent, which watchers must leave alone.
-            msg_id = draw(st.sampled_from(sorted(sent)))
-            return action, {"id": msg_id, **{k: sent[msg_id][k] for k in ("dir", "user", "amount")}}
-        args: dict[str, Any] = {}
-        for name in names:
-            if name == "id":
-                args[name] = draw(_prefer(ids.get(action, []), any_id))
-            elif name == "user":
-                args[name] = draw(st.sampled_from(USERS))
-            elif name == "dir":
-                args[name] = draw(st.sampled_from(DIRS))
-            elif name == "seconds":
-                args[name] = draw(any_seconds)
-            elif name == "paid":
-                args[name] = draw(st.one_of(st.just(0), any_amount))
-            elif name != "amount":
-                # Another count (blocks, depth, ...): a small integer, 0 included.
-                args[name] = draw(st.integers(0, 4))
-        if "amount" in names:
-            if action == "forge":
-                args["amount"] = draw(any_amount)
-            else:
-                home_source = action == "lock" or args.get("dir") == "out"
-                args["amount"] = draw(amount_for(args["user"], "home" if home_source else "remote"))
-        return action, {name: args[name] for name in names}
+        action = draw(st.sampled_from(actions))
+        args = {a.name: draw(arg_strategy(cfg, a, observed)) for a in cfg.config.action[action].args}
+        return action, args
 
     return build()
 
@@ -437,8 +418,8 @@ def _sequences(draw: st.DrawFn, cfg: Config, max_size: int) -> list[Step]:
     for _ in range(length):
         observed = world.observe()
         # One slot in four takes any step, so refusals are covered; the others keep the first of a few
-        # candidates the reference accepts, so long chains (lock, attest, wait, mint, burn, ...) are common.
-        tries = 1 if draw(st.integers(0, 3)) == 0 else 4
+        # candidates the reference accepts, so long chains of accepted steps are common.
+        tries = 1 if draw(st.integers(0, 3)) == 0 else 6
         for _ in range(tries):
             action, args = draw(step_strategy(cfg, observed))
             try:
@@ -458,40 +439,30 @@ def steps_strategy(cfg: Config, max_size: int = MAX_STEPS) -> st.SearchStrategy[
     return _sequences(cfg, max_size)
 
 
+@cache
+def _witness_run(cfg: Config) -> tuple[Step, ...] | None:
+    name = cfg.protocol.witness
+    if name is None:
+        return None
+    found = bmc(cfg.system(), PROPERTIES[name], cfg.bounds.depth, timeout=120)
+    if found.verdict != "witnessed" or found.trace is None:
+        return None
+    return tuple((s.action, dict(s.args)) for s in found.trace.steps)
+
+
 def round_trip(cfg: Config) -> list[Step]:
-    """An honest transfer out and back: send, (mine past any confirmation depth), attest, (wait past any
-    window), execute; then half of what arrived comes back the same way. Built against the reference
-    only to learn how much arrived; whether each step is accepted is for the caller to check."""
-    world = cfg.world()
-    steps: list[Step] = []
-    beyond = max(cfg.int_params(), default=0) + 1
+    """The shortest run that reaches the family's witness (an honest round trip for a bridge, a completed
+    swap for an HTLC), found by BMC; empty when the witness is unreachable within the bounds."""
+    found = _witness_run(cfg)
+    return [(a, dict(args)) for a, args in found] if found is not None else []
 
-    def do(action: str, **args: Any) -> None:
-        steps.append((action, args))
-        try:
-            world.apply(action, dict(args))
-        except Revert:
-            pass
 
-    def deliver(msg_id: int, execute: str) -> None:
-        if "mine" in cfg.actions:
-            do("mine", blocks=beyond)
-        do("attest", id=msg_id)
-        if "wait" in cfg.actions:
-            do("wait", seconds=beyond)
-        do(execute, id=msg_id)
-
-    out = 3 * max(cfg.scales)
-    back_dir = {"dir": "back"} if "dir" in cfg.args_of("burn") else {}
-    if "lock" in cfg.actions:
-        do("lock", user="alice", amount=out, **({"paid": out} if "paid" in cfg.args_of("lock") else {}))
-    else:
-        do("burn", user="alice", amount=out, dir="out")
-    deliver(0, "mint")
-    back = max(1, world.observe()["balance_remote"]["alice"] // 2)
-    do("burn", user="alice", amount=back, **back_dir)
-    deliver(1, "unlock" if "unlock" in cfg.actions else "mint")
-    return steps
+def nonnegative(cfg: Config, observed: Mapping[str, Any]) -> dict[str, int]:
+    """The declared counts (balances, supplies, ...) that went negative in an observed state."""
+    c = cfg.config
+    values = solver_values(c.vars, c.fields, observed)
+    counted = {k for f in c.fields if f.counts and not f.fixed for k in f.keys()}
+    return {k: v for k, v in values.items() if k in counted and v < 0}
 
 
 # --- counterexample replay --------------------------------------------------------------------------------

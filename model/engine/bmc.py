@@ -22,6 +22,8 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
     """States S@0..S@k with I(S@0) ∧ T(S@i, a@i, S@i+1) ∧ ¬target(S@i) for i < k; for k = 0..depth
     check target(S@k) = ¬P(S@k) (safety) or W(S@k) (witness). sat: a trace of length k, the
     shortest; unsat at every k: bounded."""
+    if prop.kind == "liveness":
+        raise TypeError(f"{prop.name} is a liveness property: its counterexamples are lassos (model/engine/liveness.py)")
     started = time.monotonic()
     solver = z3.SolverFor("QF_LIA")
     solver.set("random_seed", seed)
@@ -37,7 +39,7 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
 
     for k in range(depth + 1):
         if k > 0:
-            args.append(StepArgs.fresh(k - 1))
+            args.append(system.args(k - 1))
             states.append(system.state(k))
             solver.add(system.trans(states[k - 1], args[k - 1], states[k]))
         remaining = timeout - (time.monotonic() - started)
@@ -72,7 +74,8 @@ def _minimise(solver: z3.Solver, goal: z3.BoolRef, args: list[StepArgs], deadlin
     model = solver.model()
     fixed: list[z3.BoolRef] = []
     for name in ("amount", "seconds"):
-        total = z3.Sum(*(getattr(a, name) for a in args)) if args else z3.IntVal(0)
+        terms = [a.named[name] for a in args if name in a.named]
+        total = z3.Sum(*terms) if terms else z3.IntVal(0)
         lo, hi = 0, model.eval(total, model_completion=True).as_long()
         while lo < hi and time.monotonic() < deadline:
             mid = (lo + hi) // 2

@@ -31,9 +31,14 @@ class ChcResult:
 
 def prove_chc(system: System, prop: Property, timeout: float = 30.0) -> ChcResult:
     started = time.monotonic()
-    s, s2, a = system.state(0), system.state(1), StepArgs.fresh(0)
+    s, s2, a = system.state(0), system.state(1), system.args(0)
     names = list(s.terms)
-    pins = [(system.trust.t(n), z3.IntVal(v) if not isinstance(v, bool) else z3.BoolVal(v)) for n in system.trust.param_names() for v in [getattr(system.trust, n)]]
+    trust = system.trust
+    pins = (
+        [(trust.t(n), z3.IntVal(v) if not isinstance(v, bool) else z3.BoolVal(v)) for n in trust.param_names() for v in [getattr(trust, n)]]
+        if trust is not None
+        else []
+    )
 
     def fix(f: z3.ExprRef) -> z3.ExprRef:
         return z3.substitute(f, *pins) if pins else f
@@ -41,7 +46,7 @@ def prove_chc(system: System, prop: Property, timeout: float = 30.0) -> ChcResul
     inv = z3.Function("Inv", *(s[n].sort() for n in names), z3.BoolSort())
     here = [s[n] for n in names]
     there = [s2[n] for n in names]
-    step_vars = [a.act, *a.named().values(), z3.Int("case@0")]
+    step_vars = [a.act, *a.named.values(), z3.Int("case@0")]
     holds = prop.holds(system.view(s), SYMBOLIC)
     solver = z3.SolverFor("HORN")
     solver.set("timeout", max(1, int(timeout * 1000)))

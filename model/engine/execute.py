@@ -15,7 +15,6 @@ import z3
 
 from model.symbolic import StepArgs
 from model.system import System
-from model.vocabulary import ACTIONS, DIRS, USERS
 
 
 @attrs.frozen
@@ -27,20 +26,24 @@ class Outcome:
 
 
 def _pins(system: System, a: StepArgs, action: str, args: dict[str, Any]) -> list[z3.BoolRef]:
-    if action not in ACTIONS:
+    """The step's action and arguments as equations; a call outside the declarations pins False."""
+    names = system.actions()
+    if action not in names or not isinstance(args, dict):
         return [z3.BoolVal(False)]
-    named = a.named()
-    pins = [a.act == ACTIONS.index(action)]
-    if set(args) != set(system.arg_names(action)):
+    declared = system.action(action)
+    if set(args) != set(declared.arg_names):
         return [z3.BoolVal(False)]
-    for name, value in args.items():
-        if name == "user":
-            value = USERS.index(value) if value in USERS else -1
-        elif name == "dir":
-            value = DIRS.index(value) if value in DIRS else -1
+    pins = [a.act == names.index(action)]
+    for arg in declared.args:
+        value = args[arg.name]
+        if arg.domain is not None:
+            position = arg.domain.position(value)
+            if position is None:
+                return [z3.BoolVal(False)]
+            value = position
         elif type(value) is not int:
             return [z3.BoolVal(False)]
-        pins.append(named[name] == value)
+        pins.append(a.named[arg.name] == value)
     return pins
 
 
@@ -54,7 +57,7 @@ def run(system: System, steps: Sequence[tuple[str, dict[str, Any]]]) -> Outcome:
     out: list[dict[str, Any] | None] = []
     k = 0
     for action, args in steps:
-        a = StepArgs.fresh(k)
+        a = system.args(k)
         nxt = system.state(k + 1)
         solver.push()
         solver.add(system.trans(state, a, nxt), *_pins(system, a, action, args))

@@ -19,7 +19,6 @@ import networkx as nx
 
 from model.reference import Revert, World
 from model.system import System
-from model.vocabulary import DIRS, USERS
 from properties import Property
 from properties.view import CONCRETE
 
@@ -38,33 +37,16 @@ def _key(observed: dict[str, Any]) -> str:
 
 
 def domains(system: System) -> dict[str, list[Any]]:
-    """Small argument domains that still contain the shortest attacks: amount 1 (and one trimmed
-    unit, with and without dust, when decimals differ); times, blocks and depths at the trust
-    model's and defences' own parameters, and 1."""
-    trust = system.trust
-    o = system.options
-    params: list[int] = []
-    for model in (trust, *getattr(trust, "verifiers", ())):
-        params += [getattr(model, n) for n in model.param_names() if not isinstance(getattr(model, n), bool)]
-    timing = [o.pause_reaction or 0, o.finality, o.reorg]
-    if o.rate_limit is not None:
-        timing += [o.rate_limit.delay]
-    a = o.amounts
-    unit = 10 ** max(a.home_decimals - min(a.home_decimals, a.remote_decimals, a.wire_decimals if a.wire_decimals is not None else 99), 0)
-    amounts = sorted({1, unit, unit + 1} | ({o.per_tx_limit, o.per_tx_limit + 1} if o.per_tx_limit else set()))
-    if o.rate_limit is not None:
-        amounts = sorted(set(amounts) | {o.rate_limit.capacity, o.rate_limit.capacity + 1})
-    times = sorted({1} | {v for v in params + timing if isinstance(v, int) and v > 0})
-    return {
-        "id": list(range(system.bounds.messages)),
-        "user": list(USERS),
-        "dir": list(DIRS),
-        "amount": amounts,
-        "paid": [0],
-        "seconds": times,
-        "blocks": times,
-        "depth": times,
-    }
+    """Small argument domains that still contain the shortest attacks: every value of an index
+    argument, and for the others the values the family names (`Family.explore`: amounts of one
+    unit and at each limit, waits at each window and deadline, ...), else 1."""
+    table: dict[str, list[Any]] = dict(system.protocol.explore(system.config))
+    for action in system.config.actions:
+        for arg in action.args:
+            if arg.domain is not None:
+                table[arg.name] = list(arg.domain.values)
+            table.setdefault(arg.name, [1])
+    return table
 
 
 def moves(system: System, world: World, table: dict[str, list[Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -161,5 +143,5 @@ def max_value(system: System, world: World, depth: int, table: dict[str, list[An
     """The adversary's largest gain over every state reachable within `depth` (brute force)."""
     graph = reachable(system, world, depth, table)
     return max(
-        system.concrete_view(data["observed"]).adversary_value(CONCRETE) for _, data in graph.nodes(data=True)
+        system.protocol.adversary_value(system.concrete_view(data["observed"]), CONCRETE) for _, data in graph.nodes(data=True)
     )

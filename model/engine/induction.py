@@ -18,11 +18,9 @@ import attrs
 import z3
 
 from model.engine.readable import infix
-from model.symbolic import fraudulent
 from model.symbolic import StepArgs, SymState
 from model.system import System
 from properties import Property
-from properties.lemmas import GENERIC_LEMMAS
 from properties.view import SYMBOLIC
 
 
@@ -55,16 +53,14 @@ class Proof:
     why: str = ""
 
 
-def _conjuncts(
+def conjuncts(
     system: System, prop: Property, s: SymState, dropped: set[str] = frozenset()  # type: ignore[assignment]
 ) -> dict[str, tuple[z3.BoolRef, str]]:
     view = system.view(s)
     out: dict[str, tuple[z3.BoolRef, str]] = {prop.name: (prop.holds(view, SYMBOLIC), prop.claim)}
-    for name, lemma in GENERIC_LEMMAS.items():
+    for name, (formula, text) in system.lemmas(s).items():
         if name != prop.name:
-            out[name] = (lemma(view, SYMBOLIC), (lemma.__doc__ or "").strip().splitlines()[0])
-    for name, formula in system.trust.lemmas(s, fraudulent).items():
-        out[f"{system.trust.id}.{name}"] = (formula, infix(formula))
+            out[name] = (formula, text or infix(formula))
     return {n: v for n, v in out.items() if n not in dropped}
 
 
@@ -125,19 +121,18 @@ def _attempt(
     allowed: set[str] | None,
 ) -> Proof:
     started = time.monotonic()
-    trust = system.trust
     literals: dict[str, z3.BoolRef] = {}
-    background: list[z3.BoolRef] = [trust.domain()]
-    for name, formula in trust.assumptions().items():
+    background: list[z3.BoolRef] = [system.domain()]
+    for name, formula in system.assumptions().items():
         lit = z3.Bool(f"assume:{name}")
         literals[name] = lit
         background.append(z3.Implies(lit, formula))
     if not parametric:
         lit = z3.Bool("assume:params_as_given")
         literals["params_as_given"] = lit
-        background.append(z3.Implies(lit, z3.And(*trust.pinned())))
+        background.append(z3.Implies(lit, z3.And(*system.pinned())))
     # Only assume what these parameters grant: an assumption they violate must not be used.
-    granted = trust.granted()
+    granted = system.granted()
     usable = [
         lit for name, lit in literals.items() if granted.get(name, name == "params_as_given") and (allowed is None or name in allowed)
     ]
@@ -156,7 +151,7 @@ def _attempt(
 
     # Base: I ⇒ Inv.
     s0 = system.state(0)
-    inv0 = _conjuncts(system, prop, s0, dropped)
+    inv0 = conjuncts(system, prop, s0, dropped)
     sv = solver()
     sv.add(system.initial_state(s0), z3.Not(z3.And(*(f for f, _ in inv0.values()))))
     result = sv.check(*usable)
@@ -171,8 +166,8 @@ def _attempt(
 
     # Step, per action.
     states = [system.state(j) for j in range(k + 1)]
-    args = [StepArgs.fresh(j) for j in range(k)]
-    invs = [_conjuncts(system, prop, st, dropped) for st in states]
+    args = [system.args(j) for j in range(k)]
+    invs = [conjuncts(system, prop, st, dropped) for st in states]
     for action in system.actions():
         sv = solver()
         for j in range(k):

@@ -40,14 +40,14 @@ def max_loss(system: System, depth: int, seed: int = 0, timeout: float = 60.0) -
     args: list[StepArgs] = []
     opt.add(system.init(states[0]))
     for k in range(depth):
-        a = StepArgs.fresh(k)
+        a = system.args(k)
         states.append(system.state(k + 1))
         idle = z3.And(a.act == IDLE, *(states[k + 1][n] == states[k][n] for n in states[k].terms))
         opt.add(z3.Or(system.trans(states[k], a, states[k + 1]), idle))
         if args:
             opt.add(z3.Implies(args[-1].act == IDLE, a.act == IDLE))
         args.append(a)
-    handle = opt.maximize(system.view(states[-1]).adversary_value(SYMBOLIC))
+    handle = opt.maximize(system.protocol.adversary_value(system.view(states[-1]), SYMBOLIC))
     result = opt.check()
     seconds = time.monotonic() - started
     if result != z3.sat:

@@ -1,11 +1,13 @@
-"""Protocol families, one file each, registered by a stable snake_case id (`lock_mint`, ...)."""
+"""Protocol families, one module or package each, registered by a stable snake_case id (`lock_mint`, ...)."""
 
 from __future__ import annotations
 
-import sys
+from model.registry import Registry
 
-from model.registry import Registry, load_package
-
-PROTOCOLS = Registry("protocol", required=("actions", "send_action", "execute_action", "debit", "credit", "refund", "loss_chains"))
+PROTOCOLS = Registry(
+    "protocol",
+    required=("vars", "fields", "actions", "cases", "deploy", "handlers", "read", "view"),
+    package="model.protocols",
+    group="bridgeproof.protocols",
+)
 register = PROTOCOLS.register
-load_package(sys.modules[__name__])

@@ -6,16 +6,21 @@ both chains' supplies plus what is in flight.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import z3
 
+from model.component import Handler
+from model.configuration import ConfigurationError
+from model.declarations import Arg, index_arg
 from model.protocols import register
-from model.protocols.amounts import OUT
-from model.protocols.base import Env, ProtocolFamily, Updates, add
-from model.symbolic import SymState, user_key
-from model.vocabulary import USERS
+from model.protocols.bridge import deployment as concrete
+from model.protocols.bridge.family import DIR_DOMAIN, USER_DOMAIN, USERS, MessageBridge, Updates, add
+from model.symbolic import SymState
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
 CHAIN_OF = {0: ("balance_home", "supply_home"), 1: ("balance_remote", "supply_remote")}
 """Source chain of each direction (out: home, back: remote); the destination is the other one."""
@@ -23,10 +28,23 @@ CHAIN_OF = {0: ("balance_home", "supply_home"), 1: ("balance_remote", "supply_re
 
 @register
 @attrs.frozen
-class BurnMint(ProtocolFamily):
+class BurnMint(MessageBridge):
     id: ClassVar[str] = "burn_mint"
-    actions: ClassVar[tuple[str, ...]] = ("burn", "attest", "forge", "mint")
-    loss_chains: ClassVar[tuple[str, ...]] = ("home", "remote")
+    faults: ClassVar[frozenset[str]] = frozenset({"unbound_chain_id"})
+
+    def check(self, cfg: Configuration) -> None:
+        super().check(cfg)
+        if cfg.options.forks:
+            raise ConfigurationError("forks = true needs a home vault to copy (protocol lock_mint)")
+
+    def send_actions(self) -> tuple[str, ...]:
+        return ("burn",)
+
+    def execute_actions(self) -> tuple[str, ...]:
+        return ("mint",)
+
+    def send_args(self, cfg: Configuration, action: str) -> tuple[Arg, ...]:
+        return (index_arg("user", USER_DOMAIN), Arg("amount"), index_arg("dir", DIR_DOMAIN))
 
     def send_action(self, direction: int) -> str:
         return "burn"
@@ -36,20 +54,20 @@ class BurnMint(ProtocolFamily):
 
     def debit(self, s: SymState, direction: int, user: int, debited: z3.ArithRef, updates: Updates) -> z3.BoolRef:
         balance, supply = CHAIN_OF[direction]
-        add(updates, s, user_key(balance, user), -debited)
+        add(updates, s, s.key(balance, user), -debited)
         add(updates, s, supply, -debited)
-        return s[user_key(balance, user)] >= debited
+        return s.user(balance, user) >= debited
 
-    def credit(self, s: SymState, env: Env, direction: int, user: z3.ArithRef, credit: z3.ArithRef, updates: Updates) -> z3.BoolRef:
+    def credit(self, s: SymState, cfg: Configuration, direction: int, user: z3.ArithRef, credit: z3.ArithRef, updates: Updates) -> z3.BoolRef:
         balance, supply = CHAIN_OF[1 - direction]
         add(updates, s, supply, credit)
         for u in range(len(USERS)):
-            add(updates, s, user_key(balance, u), z3.If(user == u, credit, 0))
-        return self.u64_guard(s, env, supply, credit)
+            add(updates, s, s.key(balance, u), z3.If(user == u, credit, 0))
+        return self.u64_guard(s, cfg, supply, credit)
 
     def refund(self, s: SymState, user: int, amount: z3.ArithRef, updates: Updates) -> None:
-        add(updates, s, user_key("balance_home", user), amount)
+        add(updates, s, s.key("balance_home", user), amount)
         add(updates, s, "supply_home", amount)
 
-
-__all__ = ["BurnMint", "OUT"]
+    def concrete_handlers(self) -> dict[str, Handler]:
+        return {"burn": concrete.burn_native, "mint": concrete.mint}

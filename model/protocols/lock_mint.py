@@ -6,24 +6,40 @@ Bridge, NTT hub-and-spoke locking mode, LayerZero OFTAdapter, the Ronin and Harm
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import z3
 
+from model.component import Handler
+from model.declarations import Arg, index_arg
 from model.protocols import register
-from model.protocols.amounts import OUT
-from model.protocols.base import Env, ProtocolFamily, Updates, add
-from model.symbolic import SymState, user_key
-from model.vocabulary import USERS
+from model.protocols.bridge import deployment as concrete
+from model.protocols.bridge.amounts import OUT
+from model.protocols.bridge.family import USER_DOMAIN, USERS, MessageBridge, Updates, add
+from model.symbolic import SymState
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
 
 @register
 @attrs.frozen
-class LockMint(ProtocolFamily):
+class LockMint(MessageBridge):
     id: ClassVar[str] = "lock_mint"
-    actions: ClassVar[tuple[str, ...]] = ("lock", "burn", "attest", "forge", "mint", "unlock")
-    loss_chains: ClassVar[tuple[str, ...]] = ("home", "remote")
+
+    def send_actions(self) -> tuple[str, ...]:
+        return ("lock", "burn")
+
+    def execute_actions(self) -> tuple[str, ...]:
+        return ("mint", "unlock")
+
+    def send_args(self, cfg: Configuration, action: str) -> tuple[Arg, ...]:
+        args = (index_arg("user", USER_DOMAIN), Arg("amount"))
+        if action == "lock" and "unchecked_deposit" in cfg.options.faults:
+            # Qubit: the caller states what it paid, separately from the amount the event announces.
+            args += (Arg("paid"),)
+        return args
 
     def send_action(self, direction: int) -> str:
         return "lock" if direction == OUT else "burn"
@@ -33,28 +49,28 @@ class LockMint(ProtocolFamily):
 
     def debit(self, s: SymState, direction: int, user: int, debited: z3.ArithRef, updates: Updates) -> z3.BoolRef:
         if direction == OUT:
-            balance = user_key("balance_home", user)
+            balance = s.key("balance_home", user)
             add(updates, s, balance, -debited)
             add(updates, s, "escrow", debited)
         else:
-            balance = user_key("balance_remote", user)
+            balance = s.key("balance_remote", user)
             add(updates, s, balance, -debited)
             add(updates, s, "supply_remote", -debited)
         return s[balance] >= debited
 
-    def credit(self, s: SymState, env: Env, direction: int, user: z3.ArithRef, credit: z3.ArithRef, updates: Updates) -> z3.BoolRef:
+    def credit(self, s: SymState, cfg: Configuration, direction: int, user: z3.ArithRef, credit: z3.ArithRef, updates: Updates) -> z3.BoolRef:
         if direction == OUT:
             add(updates, s, "supply_remote", credit)
             for u in range(len(USERS)):
-                add(updates, s, user_key("balance_remote", u), z3.If(user == u, credit, 0))
-            return self.u64_guard(s, env, "supply_remote", credit)
+                add(updates, s, s.key("balance_remote", u), z3.If(user == u, credit, 0))
+            return self.u64_guard(s, cfg, "supply_remote", credit)
         add(updates, s, "escrow", -credit)
         for u in range(len(USERS)):
-            add(updates, s, user_key("balance_home", u), z3.If(user == u, credit, 0))
+            add(updates, s, s.key("balance_home", u), z3.If(user == u, credit, 0))
         return s["escrow"] >= credit
 
     def refund(self, s: SymState, user: int, amount: z3.ArithRef, updates: Updates) -> None:
-        add(updates, s, user_key("balance_home", user), amount)
+        add(updates, s, s.key("balance_home", user), amount)
         add(updates, s, "escrow", -amount)
 
     def reorg_guard(self, s: SymState, refunded: z3.ArithRef) -> list[z3.BoolRef]:
@@ -62,3 +78,6 @@ class LockMint(ProtocolFamily):
 
     def backing(self, s: SymState, direction: int, credit: z3.ArithRef) -> z3.BoolRef:
         return s["escrow"] >= credit if direction != OUT else z3.BoolVal(True)
+
+    def concrete_handlers(self) -> dict[str, Handler]:
+        return {"lock": concrete.lock, "burn": concrete.burn_wrapped, "mint": concrete.mint_out, "unlock": concrete.unlock}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
-from model.registry import Registry, load_package
+from model.registry import Registry
 
 TRUST_MODELS = Registry(
     "trust model",
     required=("evidence", "honest_evidence", "forged_evidence", "accepts", "assumptions", "verifier"),
+    package="model.trust",
+    group="bridgeproof.trust",
 )
 register = TRUST_MODELS.register
-load_package(sys.modules[__name__])

@@ -12,17 +12,22 @@ guidance "2 required + 1 of N optional", docs.layerzero.network security-stack-d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import z3
 
-from model.errors import BadInput
+from model.component import Handler
+from model.declarations import Action
+from model.errors import BadInput, ParameterError
 from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import Case, EvidenceField, ScopedState, StepArgs, SymState
 from model.trust import TRUST_MODELS, register
-from model.trust.base import Context, Fraudulent, TrustModel
+from model.trust.base import Context, TrustModel
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
 
 def _prefix(j: int) -> str:
@@ -33,15 +38,20 @@ def _prefix(j: int) -> str:
 @attrs.frozen
 class Aggregate(TrustModel):
     id: ClassVar[str] = "aggregate"
+    assumption: ClassVar[str] = "fewer than m of the verifiers are broken, and their failures are independent"
+    adversary: ClassVar[str] = "whatever each verifier's model grants it, verifier by verifier"
+    sources: ClassVar[tuple[str, ...]] = (
+        "LayerZero v2 DVNs: required plus X of optional (docs.layerzero.network security-stack-dvns)",
+        "Chainlink CCIP: commit DON F+1 and an independent Risk Management Network",
+        "Hyperlane aggregation ISM: exactly m of n modules",
+    )
 
     m: int = attrs.field(validator=in_range(1))
     verifiers: tuple[TrustModel, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if self.m > len(self.verifiers):
-            err = ValueError(f"m must be <= the number of verifiers ({len(self.verifiers)}), got {self.m}")
-            err.field = "m"  # type: ignore[attr-defined]
-            raise err
+            raise ParameterError("m", f"m must be <= the number of verifiers ({len(self.verifiers)}), got {self.m}")
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], where: str, field: str) -> Aggregate:
@@ -62,7 +72,7 @@ class Aggregate(TrustModel):
                 raise BadInput(where, f"{sub_field}.model", "nested aggregates are not supported; flatten them")
             sub = TRUST_MODELS.build(table["model"], {k: v for k, v in table.items() if k != "model"}, where, sub_field)
             subs.append(attrs.evolve(sub, scope=_prefix(j)))
-        if sum(1 for sub in subs if sub.concrete_actions) > 1:
+        if sum(1 for sub in subs if sub.adds_actions) > 1:
             raise BadInput(where, f"{field}.verifiers", "at most one verifier may have actions of its own (challenge, upgrade)")
         m = params.get("m")
         if isinstance(m, bool) or not isinstance(m, int):
@@ -88,8 +98,22 @@ class Aggregate(TrustModel):
         )
 
     @property
-    def concrete_actions(self) -> tuple[str, ...]:
-        return tuple(a for sub in self.verifiers for a in sub.concrete_actions)
+    def adds_actions(self) -> tuple[str, ...]:
+        return tuple(a for sub in self.verifiers for a in sub.adds_actions)
+
+    @property
+    def subjects(self) -> frozenset[str] | None:  # type: ignore[override]
+        kinds = [sub.subjects for sub in self.verifiers if sub.subjects is not None]
+        return frozenset.intersection(*kinds) if kinds else None
+
+    def own_actions(self, cfg: Configuration) -> tuple[Action, ...]:
+        return tuple(a for sub in self.verifiers for a in sub.own_actions(cfg))
+
+    def handlers(self, cfg: Configuration) -> dict[str, Handler]:
+        out: dict[str, Handler] = {}
+        for sub in self.verifiers:
+            out |= sub.handlers(cfg)
+        return out
 
     @property
     def timed(self) -> bool:  # type: ignore[override]
@@ -113,32 +137,35 @@ class Aggregate(TrustModel):
         return out
 
     # --- symbolic half -------------------------------------------------------------------------
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         out: dict[str, z3.ExprRef | int | bool] = {}
         for j, (sub, scoped) in enumerate(self._scoped(s)):
-            out |= {_prefix(j) + k: v for k, v in sub.honest_evidence(scoped, i).items()}  # type: ignore[arg-type]
+            out |= {_prefix(j) + k: v for k, v in sub.honest_evidence(scoped, i, cfg).items()}  # type: ignore[arg-type]
         return out
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         out: dict[str, z3.ExprRef | int | bool] = {}
         for j, (sub, scoped) in enumerate(self._scoped(s)):
-            out |= {_prefix(j) + k: v for k, v in sub.forged_evidence(scoped, i).items()}  # type: ignore[arg-type]
+            out |= {_prefix(j) + k: v for k, v in sub.forged_evidence(scoped, i, cfg).items()}  # type: ignore[arg-type]
         return out
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
-        votes = [z3.If(sub.accepts(scoped, i), 1, 0) for sub, scoped in self._scoped(s)]  # type: ignore[arg-type]
+    def voided(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
+        return z3.Or(*(sub.voided(scoped, i, cfg) for sub, scoped in self._scoped(s)))  # type: ignore[arg-type]
+
+    def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
+        votes = [z3.If(sub.accepts(scoped, i, cfg), 1, 0) for sub, scoped in self._scoped(s)]  # type: ignore[arg-type]
         return z3.Sum(*votes) >= self.t("m")
 
-    def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
+    def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
         out = []
         for sub, scoped in self._scoped(s):
-            for case in sub.cases(scoped, a, fraudulent):  # type: ignore[arg-type]
+            for case in sub.cases(scoped, a, cfg):  # type: ignore[arg-type]
                 updates = {scoped.scoped_key(k): v for k, v in case.updates.items()}
                 out.append(attrs.evolve(case, updates=updates))
         return out
 
-    def wait_guard(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> z3.BoolRef:
-        return z3.And(*(sub.wait_guard(scoped, a, fraudulent) for sub, scoped in self._scoped(s)))  # type: ignore[arg-type]
+    def urgency(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[z3.BoolRef]:
+        return [u for sub, scoped in self._scoped(s) for u in sub.urgency(scoped, a, cfg)]  # type: ignore[arg-type]
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         out = {}
@@ -154,10 +181,10 @@ class Aggregate(TrustModel):
         m = self.t("m")
         return z3.And(m >= 1, m <= len(self.verifiers), *(sub.domain() for sub in self.verifiers))
 
-    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+    def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
         out = {}
         for j, (sub, scoped) in enumerate(self._scoped(s)):
-            out |= {_prefix(j) + k: v for k, v in sub.lemmas(scoped, fraudulent).items()}  # type: ignore[arg-type]
+            out |= {_prefix(j) + k: v for k, v in sub.lemmas(scoped, cfg).items()}  # type: ignore[arg-type]
         return out
 
     def pinned(self) -> list[z3.BoolRef]:
@@ -165,7 +192,7 @@ class Aggregate(TrustModel):
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> Quorum:
-        return Quorum(self.m, [sub.verifier() for sub in self.verifiers], [bool(s.concrete_actions) for s in self.verifiers])
+        return Quorum(self.m, [sub.verifier() for sub in self.verifiers], [bool(s.adds_actions) for s in self.verifiers])
 
 
 class Quorum:
@@ -213,7 +240,9 @@ class Quorum:
 
     def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
         for v in self.verifiers:
-            v.check_wait(ctx, seconds, open_frauds)
+            check = getattr(v, "check_wait", None)
+            if check is not None:
+                check(ctx, seconds, open_frauds)
 
     def upgrade(self) -> None:
         v = self._active()

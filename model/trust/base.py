@@ -1,47 +1,34 @@
-"""The contract every trust model meets: a symbolic half for Z3 and a concrete half for the reference.
+"""The contract every trust model meets: a component with a symbolic half for Z3 and a concrete verifier.
 
 NOTE(two-halves): the two halves of a trust model live in one file so a designer adds one file,
 but they share no code: the symbolic half builds Z3 terms, the concrete half checks signatures,
 windows and deadlines on plain values. Conformance tests compare them.
+
+A trust model judges the claims of its *subject*, the family it is deployed with: message claims
+for a bridge, repayment bundles for a liquidity network. The family tells it where its evidence
+lives, which claims exist, which are fraudulent and which have executed (`Family` subject methods).
+Like Slither's detectors, a trust model states what it is as structured fields (`assumption`,
+`adversary`, `fault_notes`, `sources`), which `bridgeproof list` prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import z3
 
-from model.symbolic import Case, EvidenceField, StepArgs, SymState
+from model.component import Component, Handler
+from model.declarations import Action, Field
+from model.errors import ParameterError
+from model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_name, global_name
+from model.trust.contract import Context, Subject
 
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
-class Context(Protocol):
-    """What a verifier may read of the world when it is called (built by the reference)."""
-
-    now: int
-    height: int
-
-    def canonical_block(self, msg_id: int, digest: bytes) -> int | None:
-        """The block of the source message with this id and exactly this digest, if it is on the
-        canonical source chain now; None otherwise (never sent, other content, or reorged out)."""
-        ...
-
-
-class Verifier(Protocol):
-    """The concrete half: what the reference implementation's destination chain calls."""
-
-    def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None: ...
-    def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None: ...
-    def accepts(self, msg_id: int, digest: bytes, ctx: Context) -> bool: ...
-    def evidence(self, msg_id: int) -> dict[str, int | bool]: ...
-    def state(self) -> dict[str, int | bool]: ...
-    def challenge(self, msg_id: int, ctx: Context) -> None: ...
-    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None: ...
-    def upgrade(self) -> None: ...
-
-
-Fraudulent = Callable[[SymState, int], z3.BoolRef]
+__all__ = ["Context", "PlainVerifier", "Subject", "TrustModel"]
 
 
 class PlainVerifier:
@@ -52,18 +39,8 @@ class PlainVerifier:
     def state(self) -> dict[str, int | bool]:
         return {}
 
-    def challenge(self, msg_id: int, ctx: Context) -> None:
-        from model.reference.revert import Revert
-
-        raise Revert(f"{self.name}: there is no challenge")
-
     def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
         return None
-
-    def upgrade(self) -> None:
-        from model.reference.revert import Revert
-
-        raise Revert(f"{self.name}: there is no upgrade")
 
 
 def _faults(value: Any) -> frozenset[str]:
@@ -76,13 +53,16 @@ def _check_faults(instance: Any, attribute: Any, value: frozenset[str]) -> None:
     unknown = sorted(value - type(instance).supported_faults)
     if unknown:
         known = ", ".join(sorted(type(instance).supported_faults)) or "none"
-        err = ValueError(f"{type(instance).id} does not model the fault {unknown[0]!r} (it models: {known})")
-        err.field = "faults"  # type: ignore[attr-defined]
-        raise err
+        raise ParameterError("faults", f"{type(instance).id} does not model the fault {unknown[0]!r} (it models: {known})")
+
+
+def _challenged(evidence: Mapping[str, object]) -> bool:
+    """Whether some verifier records a challenge (an aggregate prefixes the field, e.g. `v1_challenged`)."""
+    return any(v is True for k, v in evidence.items() if k == "challenged" or k.endswith("_challenged"))
 
 
 @attrs.frozen
-class TrustModel:
+class TrustModel(Component):
     """Base for trust models. Subclasses are @attrs.frozen parameter records registered by id.
 
     `faults` are implementation faults of this verifier (SEMANTICS.md, trust-model faults); each
@@ -90,6 +70,16 @@ class TrustModel:
     """
 
     id: ClassVar[str]
+    assumption: ClassVar[str] = ""
+    """The trust assumption, in one sentence (what must hold for the bridge to be safe)."""
+    adversary: ClassVar[str] = ""
+    """What the adversary may do under this model."""
+    fault_notes: ClassVar[dict[str, str]] = {}
+    """Each supported fault and the incident it stands for."""
+    sources: ClassVar[tuple[str, ...]] = ()
+    """Where the real parameters come from."""
+    subjects: ClassVar[frozenset[str] | None] = None
+    """Family kinds whose claims this model can judge (None: any family with claims)."""
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = ()
     supported_faults: ClassVar[frozenset[str]] = frozenset()
     timed: ClassVar[bool] = False
@@ -101,47 +91,71 @@ class TrustModel:
         factory=frozenset, converter=_faults, validator=_check_faults, kw_only=True, metadata={"param": False}
     )
     scope: str = attrs.field(default="", kw_only=True, metadata={"param": False, "internal": True})
-    """Prefix of this model's parameter terms when it is nested (an aggregate's `v0.`)."""
+    """Prefix of this model's parameter terms when it is nested (an aggregate's `v0_`)."""
 
     @property
     def evidence(self) -> tuple[EvidenceField, ...]:
-        """Per-message evidence fields; a fault may add one (e.g. `bypassed`)."""
+        """Per-claim evidence fields; a fault may add one (e.g. `bypassed`)."""
         return self.evidence_fields
 
     @property
     def globals(self) -> tuple[EvidenceField, ...]:
-        """Verifier state that is not per message (the ITF `verifier` record)."""
-        return ()
-
-    @property
-    def concrete_actions(self) -> tuple[str, ...]:
-        """Extra actions this model adds (`challenge`, `wait`, `upgrade`)."""
+        """Verifier state that is not per claim (the ITF `verifier` record)."""
         return ()
 
     @property
     def reorg_bound(self) -> int:
         return 0
 
+    @property
+    def adds_actions(self) -> tuple[str, ...]:
+        """The names of the actions this model adds in any configuration (its `own_actions`)."""
+        return ()
+
     def reorg_term(self) -> z3.ArithRef:
         """The reorg depth this model grants the adversary, as a term (a parameter if it has one)."""
         return z3.IntVal(self.reorg_bound)
 
-    def wait_guard(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> z3.BoolRef:
-        """What must hold for time to pass (an honest party's deadline); true by default."""
-        return z3.BoolVal(True)
+    # --- declarations, derived from the evidence and the subject ---------------------------------
+    def fields(self, cfg: Configuration) -> tuple[Field, ...]:
+        sub = cfg.protocol
+        domain = sub.claim_domain(cfg)
+        out = [
+            Field(evidence_name(ev.name), ev.sort, (*sub.evidence_path, ev.name), domain, ev.default, time=ev.time)  # type: ignore[arg-type]
+            for ev in self.evidence
+        ]
+        out += [Field(global_name(g.name), g.sort, (sub.state_var, g.name), None, g.default) for g in self.globals]  # type: ignore[arg-type]
+        return tuple(out)
 
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def own_actions(self, cfg: Configuration) -> tuple[Action, ...]:
+        """Actions this model adds (a challenge, an upgrade, a key rotation)."""
+        return ()
+
+    def actions(self, cfg: Configuration) -> tuple[Action, ...]:
+        verbs = cfg.protocol.verbs
+        return tuple(attrs.evolve(a, name=verbs.get(a.name, a.name)) for a in self.own_actions(cfg))
+
+    def verb(self, cfg: Configuration, name: str) -> str:
+        """What the subject family calls this model's action `name` (Across calls a challenge a dispute)."""
+        return cfg.protocol.verbs.get(name, name)  # type: ignore[no-any-return]
+
+    # --- symbolic half, per claim ------------------------------------------------------------------
+    def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, Any]:
         raise NotImplementedError
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, Any]:
         raise NotImplementedError
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+    def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
         raise NotImplementedError
 
-    def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
-        """Extra actions (challenge, wait, ...). Most trust models have none."""
+    def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
+        """Extra actions (challenge, upgrade, ...). Most trust models have none."""
         return []
+
+    def voided(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
+        """Whether claim i was struck down for good (a successful dispute); most models never do that."""
+        return z3.BoolVal(False)
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         """Named trust assumptions over the parameter terms (e.g. `f_lt_k: f < k`).
@@ -155,12 +169,33 @@ class TrustModel:
         """What any valid parameter setting satisfies (the validators' ranges, as a formula)."""
         return z3.BoolVal(True)
 
-    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
-        """Strengthening invariants this trust model guarantees about its evidence (for induction)."""
-        return {}
-
-    def verifier(self) -> Verifier:
+    # --- concrete half -----------------------------------------------------------------------------
+    def verifier(self) -> Any:
         raise NotImplementedError
+
+    def read(self, deployment: Any, cfg: Configuration) -> dict[str, Any]:
+        """Evidence of every claimed id, and the verifier's own state, from the deployed verifier."""
+        v = deployment.verifier
+        evidence = {i: v.evidence(i) for i in deployment.claim_ids()}
+        out: dict[str, Any] = {evidence_name(ev.name): {i: e[ev.name] for i, e in evidence.items()} for ev in self.evidence}
+        state = v.state()
+        out |= {global_name(g.name): state[g.name] for g in self.globals}
+        return out
+
+    def check_wait(self, deployment: Any, seconds: int, cfg: Configuration) -> None:
+        open_frauds = [
+            i
+            for i in deployment.claim_ids()
+            if deployment.is_fraudulent(i)
+            and not deployment.is_executed(i)
+            and not _challenged(deployment.verifier.evidence(i))
+        ]
+        check = getattr(deployment.verifier, "check_wait", None)
+        if check is not None:
+            check(deployment.context(), seconds, open_frauds)
+
+    def handlers(self, cfg: Configuration) -> dict[str, Handler]:
+        return {}
 
     # --- parameters as terms -------------------------------------------------------------------
     def t(self, name: str) -> z3.ExprRef:
@@ -204,3 +239,26 @@ class TrustModel:
             else:
                 out[a.name] = value
         return out
+
+    @classmethod
+    def card(cls) -> dict[str, Any]:
+        """What this model is, as data: for `bridgeproof list`."""
+        params = [
+            a.name for a in attrs.fields(cls) if a.metadata.get("param", True) and not a.metadata.get("internal")
+        ]
+        return {
+            "id": cls.id,
+            "summary": _summary(cls),
+            "assumption": cls.assumption,
+            "adversary": cls.adversary,
+            "faults": dict(sorted(cls.fault_notes.items())) or {f: "" for f in sorted(cls.supported_faults)},
+            "sources": list(cls.sources),
+            "parameters": params,
+        }
+
+
+def _summary(cls: type) -> str:
+    import sys
+
+    doc = sys.modules[cls.__module__].__doc__ or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""

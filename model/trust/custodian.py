@@ -9,15 +9,18 @@ Faults: `signature_bypass` (the destination can be handed a spoofed "signature v
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import z3
 
 from model.registry import in_range
 from model.symbolic import EvidenceField, SymState
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 from model.trust import register
-from model.trust.base import Context, Fraudulent, PlainVerifier, TrustModel
+from model.trust.base import Context, PlainVerifier, TrustModel
 
 BYPASSED = EvidenceField("bypassed", "bool", False)
 
@@ -26,6 +29,12 @@ BYPASSED = EvidenceField("bypassed", "bool", False)
 @attrs.frozen
 class Custodian(TrustModel):
     id: ClassVar[str] = "custodian"
+    assumption: ClassVar[str] = "the custodian key is honest: it signs only messages the source really emitted"
+    adversary: ClassVar[str] = "with compromised = 1 it holds the key and signs any message it likes"
+    fault_notes: ClassVar[dict[str, str]] = {
+        "signature_bypass": "the destination accepts a spoofed 'signature verified' record",
+    }
+    sources: ClassVar[tuple[str, ...]] = ("custodial bridges and wrapped assets with one signer (e.g. BNB Bridge's relayer key)",)
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("signed", "bool", False),)
     supported_faults: ClassVar[frozenset[str]] = frozenset({"signature_bypass"})
 
@@ -36,16 +45,16 @@ class Custodian(TrustModel):
         return self.evidence_fields + ((BYPASSED,) if "signature_bypass" in self.faults else ())
 
     # --- symbolic half -------------------------------------------------------------------------
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         return {"signed": True} | ({"bypassed": False} if "signature_bypass" in self.faults else {})
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         out: dict[str, z3.ExprRef | int | bool] = {"signed": self.t("compromised") == 1}
         if "signature_bypass" in self.faults:
             out["bypassed"] = True
         return out
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+    def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
         ok = s.ev("signed", i) == True  # noqa: E712  (a Z3 equation, not a Python comparison)
         return z3.Or(ok, s.ev("bypassed", i)) if "signature_bypass" in self.faults else ok
 
@@ -56,13 +65,14 @@ class Custodian(TrustModel):
         c = self.t("compromised")
         return z3.And(c >= 0, c <= 1)
 
-    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+    def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
+        sub = cfg.protocol
         return {
             f"signed[{i}]_only_if_real_or_compromised": z3.Implies(
-                z3.And(s.slot("claimed", i), s.ev("signed", i)),
-                z3.Or(z3.Not(fraudulent(s, i)), self.t("compromised") == 1),
+                z3.And(sub.claimed(s, i), s.ev("signed", i)),
+                z3.Or(z3.Not(sub.fraudulent(s, i)), self.t("compromised") == 1),
             )
-            for i in range(s.messages)
+            for i in range(len(sub.claim_domain(cfg)))
         }
 
     # --- concrete half -------------------------------------------------------------------------

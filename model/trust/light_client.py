@@ -13,21 +13,30 @@ message's own block (a message in the tip block has 1).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import z3
 
 from model.registry import in_range
-from model.symbolic import EvidenceField, SymState, fraudulent
+from model.symbolic import EvidenceField, SymState
 from model.trust import register
-from model.trust.base import Context, Fraudulent, PlainVerifier, TrustModel
+from model.trust.base import Context, PlainVerifier, TrustModel
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
 
 @register
 @attrs.frozen
 class LightClient(TrustModel):
     id: ClassVar[str] = "light_client"
+    assumption: ClassVar[str] = "the source chain does not reorganise deeper than the confirmations waited for (reorg < confirmations)"
+    adversary: ClassVar[str] = "reorganises up to `reorg` blocks of home, so a lock that was seen can vanish"
+    sources: ClassVar[tuple[str, ...]] = (
+        "Ethereum Classic, August 2020: reorgs of 3,693, about 4,000 and 7,000 blocks (Bitquery, Coinbase)",
+    )
+    subjects: ClassVar[frozenset[str] | None] = frozenset({"message_bridge"})
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("block", "int", 0),)
     uses_blocks: ClassVar[bool] = True
 
@@ -42,15 +51,15 @@ class LightClient(TrustModel):
         return self.t("reorg")  # type: ignore[return-value]
 
     # --- symbolic half -------------------------------------------------------------------------
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         return {"block": s.slot("sent_block", i)}
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         return {"block": s["height"]}
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+    def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
         deep = s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations")
-        return z3.And(z3.Not(fraudulent(s, i)), deep)
+        return z3.And(z3.Not(cfg.protocol.fraudulent(s, i)), deep)
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         return {"reorg_lt_confirmations": self.t("reorg") < self.t("confirmations")}
@@ -58,7 +67,7 @@ class LightClient(TrustModel):
     def domain(self) -> z3.BoolRef:
         return z3.And(self.t("confirmations") >= 1, self.t("reorg") >= 0)
 
-    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+    def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
         out = {}
         safe = self.t("reorg") < self.t("confirmations")
         for i in range(s.messages):

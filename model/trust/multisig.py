@@ -17,16 +17,22 @@ tracking each key; per-key identities live in the concrete half, where operators
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import z3
 
+from model.component import Handler
+from model.declarations import Action
+from model.errors import ParameterError
 from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import Case, EvidenceField, StepArgs, SymState, global_key
 from model.trust import register
-from model.trust.base import Context, Fraudulent, TrustModel
+from model.trust.base import Context, TrustModel
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
 BYPASSED = EvidenceField("bypassed", "bool", False)
 ZEROED = EvidenceField("threshold_zeroed", "bool", False)
@@ -38,16 +44,26 @@ def _ints(value: Any) -> tuple[int, ...]:
     raise ValueError(f"expected a list of integers, got {value!r}")
 
 
-def _bad(field: str, message: str) -> ValueError:
-    err = ValueError(message)
-    err.field = field  # type: ignore[attr-defined]
-    return err
+def _bad(field: str, message: str) -> ParameterError:
+    return ParameterError(field, message)
 
 
 @register
 @attrs.frozen
 class Multisig(TrustModel):
     id: ClassVar[str] = "multisig"
+    assumption: ClassVar[str] = "fewer than k keys are compromised (f < k); honest keys sign only messages the source emitted"
+    adversary: ClassVar[str] = "signs any digest with its f keys and withholds them from honest messages"
+    fault_notes: ClassVar[dict[str, str]] = {
+        "signature_bypass": "Wormhole 2022: a spoofed 'signatures verified' account",
+        "unchecked_membership": "ChainSwap 2021: a signature from any key counts",
+        "zero_threshold_upgrade": "Ronin 2024: an upgrade left the vote threshold at 0",
+    }
+    sources: ClassVar[tuple[str, ...]] = (
+        "Ronin 2022: 5 of 9, 5 keys stolen (Sky Mavis post-mortem, 2022-03-29)",
+        "Harmony Horizon 2022: 2 of 5 (Harmony incident report, 2022-06-23)",
+        "Wormhole guardians: 13 of 19, quorum floor(2n/3)+1 (wormhole Messages.sol quorum())",
+    )
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("sigs", "int", 0),)
     supported_faults: ClassVar[frozenset[str]] = frozenset(
         {"signature_bypass", "unchecked_membership", "zero_threshold_upgrade"}
@@ -94,27 +110,37 @@ class Multisig(TrustModel):
         return (ZEROED,) if "zero_threshold_upgrade" in self.faults else ()
 
     @property
-    def concrete_actions(self) -> tuple[str, ...]:
+    def adds_actions(self) -> tuple[str, ...]:
         return ("upgrade",) if "zero_threshold_upgrade" in self.faults else ()
+
+    def own_actions(self, cfg: Configuration) -> tuple[Action, ...]:
+        if "zero_threshold_upgrade" not in self.faults:
+            return ()
+        return (Action("upgrade", (), "adversary", "upgrade the verifier contract (Ronin 2024: threshold left at 0)"),)
+
+    def handlers(self, cfg: Configuration) -> dict[str, Handler]:
+        if "zero_threshold_upgrade" not in self.faults:
+            return {}
+        return {"upgrade": lambda dep: dep.verifier.upgrade()}
 
     # --- symbolic half -------------------------------------------------------------------------
     def _forged_sigs(self) -> z3.ArithRef:
         extra = self.t("k") if "unchecked_membership" in self.faults else 0
         return self.t("f") + extra  # type: ignore[no-any-return]
 
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         out: dict[str, z3.ExprRef | int | bool] = {"sigs": self.t("n") - self.t("f")}
         if "signature_bypass" in self.faults:
             out["bypassed"] = False
         return out
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         out: dict[str, z3.ExprRef | int | bool] = {"sigs": self._forged_sigs()}
         if "signature_bypass" in self.faults:
             out["bypassed"] = True
         return out
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+    def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
         ways = [s.ev("sigs", i) >= self.t("k")]
         if "signature_bypass" in self.faults:
             ways.append(s.ev("bypassed", i))
@@ -122,7 +148,7 @@ class Multisig(TrustModel):
             ways.append(s[global_key("threshold_zeroed")])
         return z3.Or(*ways) if len(ways) > 1 else ways[0]
 
-    def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
+    def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
         if "zero_threshold_upgrade" not in self.faults:
             return []
         zeroed = global_key("threshold_zeroed")
@@ -135,15 +161,16 @@ class Multisig(TrustModel):
         k, n, f = self.t("k"), self.t("n"), self.t("f")
         return z3.And(k >= 1, k <= n, f >= 0, f <= n)
 
-    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+    def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
         n, f = self.t("n"), self.t("f")
+        sub = cfg.protocol
         out = {}
-        for i in range(s.messages):
-            honest = [s.ev("sigs", i) == n - f, z3.Not(fraudulent(s, i))]
+        for i in range(len(sub.claim_domain(cfg))):
+            honest = [s.ev("sigs", i) == n - f, z3.Not(sub.fraudulent(s, i))]
             if "signature_bypass" in self.faults:
                 honest.append(z3.Not(s.ev("bypassed", i)))
             out[f"sigs[{i}]_honest_or_stolen"] = z3.Implies(
-                s.slot("claimed", i), z3.Or(z3.And(*honest), s.ev("sigs", i) == self._forged_sigs())
+                sub.claimed(s, i), z3.Or(z3.And(*honest), s.ev("sigs", i) == self._forged_sigs())
             )
         return out
 
@@ -207,12 +234,6 @@ class SignerSet:
 
     def state(self) -> dict[str, int | bool]:
         return {"threshold_zeroed": self.zeroed} if "zero_threshold_upgrade" in self.faults else {}
-
-    def challenge(self, msg_id: int, ctx: Context) -> None:
-        raise Revert("multisig: there is no challenge")
-
-    def check_wait(self, ctx: Context, seconds: int, open_frauds: list[int]) -> None:
-        return None
 
     def upgrade(self) -> None:
         if "zero_threshold_upgrade" not in self.faults:

@@ -14,16 +14,22 @@ was never proven is executable at once, with nothing for a watcher to challenge)
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import z3
 
+from model.component import Handler
+from model.declarations import Action, index_arg
+from model.reference.guard import require
 from model.reference.revert import Revert
 from model.registry import in_range
 from model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_key
 from model.trust import register
-from model.trust.base import Context, Fraudulent, TrustModel
+from model.trust.base import Context, TrustModel
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
 
 ZERO_ROOT = EvidenceField("zero_root", "bool", False)
@@ -33,8 +39,19 @@ ZERO_ROOT = EvidenceField("zero_root", "bool", False)
 @attrs.frozen
 class Optimistic(TrustModel):
     id: ClassVar[str] = "optimistic"
+    assumption: ClassVar[str] = "at least one honest, live watcher whose challenge lands inside the window (delay < window)"
+    adversary: ClassVar[str] = "posts any claim (no key needed) and delays or censors watchers up to `delay` seconds"
+    fault_notes: ClassVar[dict[str, str]] = {
+        "zero_root": "Nomad 2022: the zero root was pre-confirmed, so an unproven message executes at once",
+    }
+    sources: ClassVar[tuple[str, ...]] = (
+        "Nomad: 30 min optimistic window (docs.nomad.xyz, Optimistic verification)",
+        "NEAR Rainbow Bridge: 4 h challenge period, fake block challenged in about 31 s (Aurora, 2022-08)",
+        "OP Stack: 7 d proof maturity, 604800 s (OptimismPortal2)",
+        "Across: 7200 s liveness for root bundles (HubPool.sol liveness)",
+    )
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (
-        EvidenceField("posted_at", "int", 0),
+        EvidenceField("posted_at", "int", 0, time=True),
         EvidenceField("challenged", "bool", False),
     )
     supported_faults: ClassVar[frozenset[str]] = frozenset({"zero_root"})
@@ -49,54 +66,60 @@ class Optimistic(TrustModel):
         return self.evidence_fields + ((ZERO_ROOT,) if "zero_root" in self.faults else ())
 
     @property
-    def concrete_actions(self) -> tuple[str, ...]:
-        return ("challenge", "wait")
+    def adds_actions(self) -> tuple[str, ...]:
+        return ("challenge",)
+
+    def own_actions(self, cfg: Configuration) -> tuple[Action, ...]:
+        claims = cfg.protocol.claim_domain(cfg)
+        return (Action("challenge", (index_arg("id", claims),), "watcher", "dispute a fraudulent claim inside its window"),)
 
     # --- symbolic half -------------------------------------------------------------------------
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         out: dict[str, z3.ExprRef | int | bool] = {"posted_at": s["now"], "challenged": False}
         return out | ({"zero_root": False} if "zero_root" in self.faults else {})
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         out: dict[str, z3.ExprRef | int | bool] = {"posted_at": s["now"], "challenged": False}
         return out | ({"zero_root": True} if "zero_root" in self.faults else {})
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+    def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
         matured = z3.And(z3.Not(s.ev("challenged", i)), s["now"] >= s.ev("posted_at", i) + self.t("window"))
         return z3.Or(matured, s.ev("zero_root", i)) if "zero_root" in self.faults else matured
 
-    def _open_fraud(self, s: SymState, i: int, fraudulent: Fraudulent) -> z3.BoolRef:
+    def voided(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
+        return s.ev("challenged", i)
+
+    def _open_fraud(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
+        sub = cfg.protocol
         return z3.And(
-            s.slot("claimed", i),
-            fraudulent(s, i),
+            sub.claimed(s, i),
+            sub.fraudulent(s, i),
             z3.Not(s.ev("challenged", i)),
-            s.slot("executions", i) == 0,
+            z3.Not(sub.executed(s, i)),
             s["now"] < s.ev("posted_at", i) + self.t("window"),
         )
 
-    def cases(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> list[Case]:
+    def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
         live = self.t("watchers") >= 1
         return [
             Case(
-                "challenge",
-                z3.And(live, self._open_fraud(s, i, fraudulent)),
+                self.verb(cfg, "challenge"),
+                z3.And(live, self._open_fraud(s, i, cfg)),
                 {evidence_key("challenged", i): True},
                 {"id": i},
             )
-            for i in range(s.messages)
+            for i in range(len(cfg.protocol.claim_domain(cfg)))
         ]
 
-    def wait_guard(self, s: SymState, a: StepArgs, fraudulent: Fraudulent) -> z3.BoolRef:
+    def urgency(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[z3.BoolRef]:
         live = self.t("watchers") >= 1
-        return z3.And(
-            *(
-                z3.Implies(
-                    z3.And(live, self._open_fraud(s, i, fraudulent)),
-                    s["now"] + a.seconds <= s.ev("posted_at", i) + self.t("delay"),
-                )
-                for i in range(s.messages)
+        return [
+            z3.Implies(
+                z3.And(live, self._open_fraud(s, i, cfg)),
+                s["now"] + a.seconds <= s.ev("posted_at", i) + self.t("delay"),
             )
-        )
+            for i in range(len(cfg.protocol.claim_domain(cfg)))
+        ]
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         return {
@@ -107,16 +130,17 @@ class Optimistic(TrustModel):
     def domain(self) -> z3.BoolRef:
         return z3.And(self.t("window") >= 1, self.t("watchers") >= 0, self.t("delay") >= 0)
 
-    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+    def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
         out: dict[str, z3.BoolRef] = {}
         live = self.t("watchers") >= 1
-        for i in range(s.messages):
-            out[f"posted_at[{i}]_in_past"] = z3.Implies(s.slot("claimed", i), s.ev("posted_at", i) <= s["now"])
+        sub = cfg.protocol
+        for i in range(len(sub.claim_domain(cfg))):
+            out[f"posted_at[{i}]_in_past"] = z3.Implies(sub.claimed(s, i), s.ev("posted_at", i) <= s["now"])
             unchallenged_fraud = z3.And(
-                s.slot("claimed", i),
-                fraudulent(s, i),
+                sub.claimed(s, i),
+                sub.fraudulent(s, i),
                 z3.Not(s.ev("challenged", i)),
-                s.slot("executions", i) == 0,
+                z3.Not(sub.executed(s, i)),
             )
             out[f"fraud[{i}]_within_watcher_deadline"] = z3.Implies(
                 z3.And(live, self.t("delay") < self.t("window"), unchallenged_fraud),
@@ -125,6 +149,17 @@ class Optimistic(TrustModel):
         return out
 
     # --- concrete half -------------------------------------------------------------------------
+    def handlers(self, cfg: Configuration) -> dict[str, Handler]:
+        def challenge(dep: Any, id: int) -> None:  # noqa: A002
+            """A watcher disputes a fraudulent, unexecuted claim; the verifier decides whether the window
+            still allows it."""
+            require(id in dep.claim_ids(), "no claim for id")
+            require(dep.is_fraudulent(id), "claim is not fraudulent")
+            require(not dep.is_executed(id), "claim already executed")
+            dep.verifier.challenge(id, dep.context())
+
+        return {self.verb(cfg, "challenge"): challenge}
+
     def verifier(self) -> FraudWindow:
         return FraudWindow(self.window, self.watchers, self.delay, zero_root="zero_root" in self.faults)
 
@@ -201,5 +236,3 @@ class FraudWindow:
             if window_open and ctx.now + seconds > posted_at + self.delay:
                 raise Revert(f"wait: a live watcher challenges claim {msg_id} by {posted_at + self.delay}")
 
-    def upgrade(self) -> None:
-        raise Revert("optimistic: no upgrade")

@@ -8,44 +8,51 @@ Real parameters: there are no thresholds; what matters is soundness, which is a 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import z3
 
 from model.symbolic import EvidenceField, SymState
 from model.trust import register
-from model.trust.base import Context, Fraudulent, PlainVerifier, TrustModel
+from model.trust.base import Context, PlainVerifier, TrustModel
+
+if TYPE_CHECKING:
+    from model.configuration import Configuration
 
 
 @register
 @attrs.frozen
 class Zk(TrustModel):
     id: ClassVar[str] = "zk"
+    assumption: ClassVar[str] = "the proof system is sound: no proof exists for a false statement"
+    adversary: ClassVar[str] = "with soundness_bug it proves any message it likes (a circuit or verifier-key bug)"
+    sources: ClassVar[tuple[str, ...]] = ("under-constrained circuits reported in zkBridge audits",)
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("proof", "bool", False),)
 
     soundness_bug: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
     # --- symbolic half -------------------------------------------------------------------------
-    def honest_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         return {"proof": True}
 
-    def forged_evidence(self, s: SymState, i: int) -> dict[str, z3.ExprRef | int | bool]:
+    def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
         return {"proof": self.t("soundness_bug")}
 
-    def accepts(self, s: SymState, i: int) -> z3.BoolRef:
+    def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
         return s.ev("proof", i) == True  # noqa: E712  (a Z3 equation)
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         return {"sound_proof_system": z3.Not(self.t("soundness_bug"))}
 
-    def lemmas(self, s: SymState, fraudulent: Fraudulent) -> dict[str, z3.BoolRef]:
+    def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
+        sub = cfg.protocol
         return {
             f"proof[{i}]_only_if_real_or_unsound": z3.Implies(
-                z3.And(s.slot("claimed", i), s.ev("proof", i)),
-                z3.Or(z3.Not(fraudulent(s, i)), self.t("soundness_bug")),
+                z3.And(sub.claimed(s, i), s.ev("proof", i)),
+                z3.Or(z3.Not(sub.fraudulent(s, i)), self.t("soundness_bug")),
             )
-            for i in range(s.messages)
+            for i in range(len(sub.claim_domain(cfg)))
         }
 
     # --- concrete half -------------------------------------------------------------------------

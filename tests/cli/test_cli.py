@@ -393,12 +393,25 @@ def test_replay_with_no_corpus_exits_2(work: Path, capsys: pytest.CaptureFixture
 
 
 def test_list(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["list"]) == 0
+    assert main(["list", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {"lock_mint", "burn_mint"} <= set(data["protocols"])
     assert {"custodian", "multisig", "optimistic"} <= set(data["trust_models"])
     assert data["properties"]["supply_conservation"]["kind"] == "safety"
     assert data["properties"]["can_complete_transfer"]["kind"] == "witness"
+    card = data["trust_models"]["multisig"]
+    assert "f < k" in card["assumption"] and card["adversary"] and card["sources"]
+    assert set(card["faults"]) == {"signature_bypass", "unchecked_membership", "zero_threshold_upgrade"}
+    assert {"k", "n", "f"} <= set(card["parameters"])
+
+
+def test_list_for_people(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --json, each trust model is printed with its assumption, adversary, faults and sources."""
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "trust models:" in out and "  multisig:" in out
+    assert "assumption: fewer than k keys are compromised" in out
+    assert "fault zero_threshold_upgrade: Ronin 2024" in out
 
 
 # --- the console script -------------------------------------------------------------------------

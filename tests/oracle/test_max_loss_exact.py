@@ -15,7 +15,8 @@ from model.protocols import PROTOCOLS
 from model.reference import World
 from model.system import System
 from model.trust import TRUST_MODELS
-from model.vocabulary import Bounds, Options, RateLimit
+from model.configuration import Bounds
+from model.protocols.bridge.options import Options, RateLimit
 
 CASES = {
     "lock_mint-stolen-keys-per-tx-2": ("lock_mint", {"k": 2, "n": 3, "f": 2}, Options(per_tx_limit=2)),

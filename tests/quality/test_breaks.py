@@ -38,7 +38,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from test_stateful import machine_for
 
 from model import itf
-from model.reference.chain import Endpoint
+from model.protocols.bridge.contracts.chain import Endpoint
 from model.trust.custodian import CustodianKey
 from model.trust.multisig import SignerSet
 from model.trust.optimistic import FraudWindow

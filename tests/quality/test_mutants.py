@@ -73,7 +73,7 @@ def conformance_detects() -> str | None:
         sc = scenario(name)
         fresh_solver_context()
         outcome = execute.run(system_of(sc), steps)
-        world = World(sc.protocol.id, sc.trust, sc.bounds.messages, sc.bounds.supply, sc.options)
+        world = World(sc.config)
         for i, (action, args) in enumerate(steps):
             try:
                 world.apply(action, dict(args))
@@ -129,7 +129,7 @@ def _wrap(target: Any, name: str, make: Callable[[Any], Any]) -> Patch:
 
 
 def _reference_replay(mp: pytest.MonkeyPatch) -> None:
-    from model.reference import chain
+    from model.protocols.bridge.contracts import chain
 
     def admit(self: Any, msg_id: int, ctx: Any) -> Any:
         claim = self.claims[msg_id] if msg_id in self.claims else None
@@ -171,34 +171,34 @@ MUTANTS: dict[str, Patch] = {
         lambda orig: lambda self, i, d, ctx: (b := ctx.canonical_block(i, d)) is not None and ctx.height - b + 1 >= self.confirmations - 1,
     ),
     "reference: conversion rounds up": _concrete(
-        "model.reference.amounts", "Conversion", "credit", lambda orig: lambda self, *a: orig(self, *a) + 1
+        "model.protocols.bridge.contracts.amounts", "Conversion", "credit", lambda orig: lambda self, *a: orig(self, *a) + 1
     ),
     "reference: burn does not burn (unlock without a burn)": _concrete(
-        "model.reference.token", "Token", "burn", lambda orig: lambda self, account, amount: None
+        "model.protocols.bridge.contracts.token", "Token", "burn", lambda orig: lambda self, account, amount: None
     ),
     # the symbolic model
     "model: replay guard dropped": _symbolic(
-        "model.protocols.base", "ProtocolFamily", "replay_guard", lambda orig: lambda self, s, i: z3.BoolVal(True)
+        "model.protocols.bridge.family", "MessageBridge", "replay_guard", lambda orig: lambda self, s, i: z3.BoolVal(True)
     ),
     "model: multisig threshold lowered by one": _symbolic(
-        "model.trust.multisig", "Multisig", "accepts", lambda orig: lambda self, s, i: s.ev("sigs", i) >= self.t("k") - 1
+        "model.trust.multisig", "Multisig", "accepts", lambda orig: lambda self, s, i, cfg: s.ev("sigs", i) >= self.t("k") - 1
     ),
     "model: a challenge is ignored": _symbolic(
         "model.trust.optimistic", "Optimistic", "accepts",
-        lambda orig: lambda self, s, i: s["now"] >= s.ev("posted_at", i) + self.t("window"),
+        lambda orig: lambda self, s, i, cfg: s["now"] >= s.ev("posted_at", i) + self.t("window"),
     ),
     "model: the watcher's deadline is ignored": _symbolic(
-        "model.trust.optimistic", "Optimistic", "wait_guard", lambda orig: lambda self, s, a, fr: z3.BoolVal(True)
+        "model.trust.optimistic", "Optimistic", "urgency", lambda orig: lambda self, s, a, cfg: []
     ),
     "model: finality off by one": _symbolic(
         "model.trust.light_client", "LightClient", "accepts",
-        lambda orig: lambda self, s, i: z3.And(
-            z3.Not(__import__("model.symbolic", fromlist=["fraudulent"]).fraudulent(s, i)),
+        lambda orig: lambda self, s, i, cfg: z3.And(
+            z3.Not(cfg.protocol.fraudulent(s, i)),
             s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations") - 1,
         ),
     ),
     "model: truncation rounds up": _symbolic(
-        "model.protocols.amounts", "Conversion", "credit",
+        "model.protocols.bridge.amounts", "Conversion", "credit",
         lambda orig: lambda self, amount, direction: orig(self, amount, direction) + (0 if self.trim else 1),
     ),
     "model: unlock without a burn": _symbolic(
@@ -208,7 +208,7 @@ MUTANTS: dict[str, Patch] = {
         ),
     ),
     "model: an honest custodian signs forgeries": _symbolic(
-        "model.trust.custodian", "Custodian", "forged_evidence", lambda orig: lambda self, s, i: {"signed": True}
+        "model.trust.custodian", "Custodian", "forged_evidence", lambda orig: lambda self, s, i, cfg: {"signed": True}
     ),
 }
 

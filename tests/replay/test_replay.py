@@ -17,7 +17,6 @@ import pytest
 
 from model import corpus, itf
 from model.replay import replay
-from model.vocabulary import VARS
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / corpus.ROOT  # corpus.ROOT is relative to the working directory; pin it to the repository
@@ -84,34 +83,42 @@ def _walk(value: Any, path: str) -> list[str]:
     return [f"{path}: unexpected {type(value).__name__}"]
 
 
+def _plain(value: Any) -> Any:
+    """An itf-py value as plain Python: records (namedtuples) and maps as dicts."""
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 @pytest.mark.parametrize("path", FILES, ids=_id)
 def test_readable_by_itf_py(path: Path) -> None:
+    """Another ITF tool reads every file unchanged, to the very values we read (integers as ints)."""
     raw = json.loads(path.read_text())
     trace = itf_py.trace_from_json(raw)
     assert list(trace.vars) == list(raw["vars"])
+    document = itf.load(path)
+    declared = [v.name for v in document["config"].vars]
     version = raw["#meta"].get("vocabulary", 1)
-    if version == itf.VOCABULARY:
-        assert list(raw["vars"]) == list(VARS)
-    else:  # an older file: read by filling in the vars added since with their defaults
-        assert set(VARS) - set(itf.V1_DEFAULTS) <= set(raw["vars"]) <= set(VARS)
+    assert set(document["config"].protocol.vars_of_version(version, document["config"])) <= set(raw["vars"]) <= set(declared)
     assert len(trace.states) == len(raw["states"]) >= 1
     if raw["#meta"]["expect"] == "violation":
         assert len(trace.states) == len(raw["#meta"]["steps"]) + 1
-    ours = itf.load(path)["states"]
+    # What we read from the file itself, before an older vocabulary is brought up to today's.
+    ours = [{var: itf.decode_value(st[var], str(path), var) for var in raw["vars"]} for st in raw["states"]]
     for i, state in enumerate(trace.states):
         for var in trace.vars:
             assert var in state.values, f"{_id(path)}: states[{i}] lacks {var}"
         problems = [p for var in trace.vars for p in _walk(state.values[var], f"states[{i}].{var}")]
         assert not problems, f"{_id(path)}: {problems}"
-        for var in ("escrow", "supply_home", "supply_remote", "next_id", "now"):
-            assert type(state.values[var]) is int, f"{_id(path)}: states[{i}].{var} is {state.values[var]!r}"
-            assert state.values[var] == ours[i][var]
-        for var in ("balance_home", "balance_remote"):
-            assert dict(state.values[var]) == ours[i][var]
-            assert all(type(v) is int for v in state.values[var].values())
-        assert set(state.values["sent"]) == set(ours[i]["sent"])
-        assert all(type(k) is int for k in state.values["sent"])
-        assert set(state.values["claims"]) == set(ours[i]["claims"])
+        for var in trace.vars:
+            theirs = _plain(state.values[var])
+            if theirs == [] and ours[i][var] == {}:
+                continue  # an empty #map of an older file: itf-py cannot tell its key type
+            assert theirs == ours[i][var], f"{_id(path)}: states[{i}].{var}"
 
 
 def _tampered(path: Path, tmp_path: Path, edit: Any) -> dict[str, Any]:

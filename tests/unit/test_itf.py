@@ -11,16 +11,21 @@ import pytest
 
 from model import corpus, itf
 from model.errors import BadInput, ToolError
+from model.configuration import Bounds, Configuration
+from model.protocols.bridge.family import V1_DEFAULTS
+from model.protocols.lock_mint import LockMint
 from model.system import Step
 from model.trace import Trace
-from model.vocabulary import VARS
+from model.trust.multisig import Multisig
 
+CFG = Configuration(LockMint(), Multisig(k=2, n=3, f=1), Bounds(depth=4, messages=2, supply=100))
+VARS = [v.name for v in CFG.vars]
 META = {
     "scenario": "unit",
     "protocol": "lock_mint",
     "trust": "multisig",
-    "params": {"k": 2, "n": 3, "f": 1},
-    "bounds": {"depth": 4, "messages": 2, "supply": 100},
+    "params": {"k": 2, "n": 3, "f": 1, "operators": [], "compromised_operators": []},
+    "bounds": {"depth": 4, "messages": 2, "supply": 100, "loss_depth": 6},
     "property": "supply_conservation",
     "expect": "violation",
     "z3_version": "test",
@@ -82,7 +87,8 @@ def _trace() -> Trace:
 
 
 def _document(**meta: Any) -> dict[str, Any]:
-    return itf.to_itf(_trace(), {**META, **meta})
+    run = {k: v for k, v in META.items() if k not in ("protocol", "trust", "params", "bounds")}
+    return itf.to_itf(_trace(), CFG, {**run, **meta})
 
 
 def _numbers_outside_meta(value: Any, path: str = "") -> list[str]:
@@ -129,29 +135,32 @@ def test_round_trip_of_every_curated_file(tmp_path: Path) -> None:
     assert files
     for p in files:
         doc = itf.load(p)
-        assert all(set(s) == set(VARS) for s in doc["states"]), f"{p}: load must give every var of today"
+        declared = [v.name for v in doc["config"].vars]
+        assert all(set(s) == set(declared) for s in doc["states"]), f"{p}: load must give every var of today"
         steps = tuple(Step(s["action"], s["args"]) for s in doc["meta"]["steps"])[: len(doc["states"]) - 1]
         meta = {k: v for k, v in doc["meta"].items() if k != "steps"}
-        out = itf.to_itf(Trace(steps, tuple(doc["states"])), meta)
+        out = itf.to_itf(Trace(steps, tuple(doc["states"])), doc["config"], meta)
         out["#meta"]["steps"] = doc["meta"]["steps"]
         target = tmp_path / p.relative_to(root)
         itf.write_new(target, out)
         again = itf.load(target)
         assert again["states"] == doc["states"], p
-        assert {k: v for k, v in again["meta"].items() if k != "vocabulary"} == {
-            k: v for k, v in doc["meta"].items() if k != "vocabulary"
+        same = ("vocabulary", "options", "protocol_params")
+        assert {k: v for k, v in again["meta"].items() if k not in same} == {
+            k: v for k, v in doc["meta"].items() if k not in same
         }, p
-        raw_old, raw_new = json.loads(p.read_text()), json.loads(target.read_text())
-        if raw_old["#meta"].get("vocabulary", 1) == itf.VOCABULARY:  # same vocabulary: the very same JSON
-            strip = [{k: v for k, v in s.items() if k != "#meta"} for s in raw_old["states"]]
-            assert [{k: v for k, v in s.items() if k != "#meta"} for s in raw_new["states"]] == strip, p
+        # Today's encoding is stable: writing what was read gives the very same JSON.
+        twice = itf.to_itf(Trace(steps, tuple(again["states"])), again["config"], meta)
+        assert [{k: v for k, v in st.items() if k != "#meta"} for st in twice["states"]] == [
+            {k: v for k, v in st.items() if k != "#meta"} for st in json.loads(target.read_text())["states"]
+        ], p
 
 
 def test_version_1_file_is_read_in_todays_vocabulary(tmp_path: Path) -> None:
     """A file without `#meta.vocabulary` and without the vars added since still loads, every var filled in."""
     doc = _document()
     doc["#meta"].pop("vocabulary", None)
-    extra = set(itf.V1_DEFAULTS)
+    extra = set(V1_DEFAULTS)
     doc["vars"] = [v for v in doc["vars"] if v not in extra]
     for state in doc["states"]:
         for var in extra:
@@ -161,7 +170,7 @@ def test_version_1_file_is_read_in_todays_vocabulary(tmp_path: Path) -> None:
     loaded = itf.load(path)
     for state in loaded["states"]:
         assert set(state) == set(VARS)
-        for var, default in itf.V1_DEFAULTS.items():
+        for var, default in V1_DEFAULTS.items():
             assert state[var] == default
     assert loaded["states"][2]["supply_remote"] == BIG
 
@@ -292,7 +301,7 @@ def test_load_unknown_action(tmp_path: Path) -> None:
         r["#meta"]["steps"][1]["action"] = "teleport"
 
     e = _load_error(_write_raw(tmp_path, _edited(edit)))
-    assert e.field == "#meta.steps[1]"
+    assert e.field == "#meta.steps[1].action"
 
 
 def test_load_unknown_argument(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import attrs
 
 from model.reference.guard import require
-from model.vocabulary import U64_MAX, Amounts
+from model.protocols.bridge.options import U64_MAX, Amounts
 
 HOME = "home"
 REMOTE = "remote"

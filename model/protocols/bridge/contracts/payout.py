@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from model.reference.guard import require
-from model.reference.token import Token
-from model.reference.vault import Vault
+from model.protocols.bridge.contracts.token import Token
+from model.protocols.bridge.contracts.vault import Vault
 
 
 class Payout(Protocol):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from model.reference.chain import ROUTES, Chain, Claim, Message, Sent
-from model.reference.context import WorldContext
+from model.protocols.bridge.contracts.chain import ROUTES, Chain, Claim, Message, Sent
+from model.protocols.bridge.contracts.context import WorldContext
 from model.reference.guard import require
-from model.reference.verifier import Verifier
+from model.trust.contract import Verifier
 
 
 class Ledger:
@@ -95,34 +95,12 @@ class Relayer:
         self.ledger.chains[destination].endpoint.record(Claim(message, claimed_at=ctx.now))
 
 
-def _challenged(evidence: Mapping[str, object]) -> bool:
-    """Whether some verifier records a challenge (an aggregate prefixes the field, e.g. `v1_challenged`)."""
-    return any(v is True for k, v in evidence.items() if k == "challenged" or k.endswith("_challenged"))
-
-
 class Watcher:
-    """Reads source-chain outboxes to spot fraudulent claims and disputes them (optimistic model)."""
+    """Reads the source chains' outboxes to spot fraudulent claims (what a pause guardian reacts to)."""
 
-    def __init__(self, ledger: Ledger, verifier: Verifier, context: Callable[[], WorldContext]) -> None:
+    def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.verifier = verifier
-        self.context = context
-
-    def challenge(self, msg_id: int) -> None:
-        """Dispute a fraudulent, unexecuted claim; the verifier decides whether the window still allows it."""
-        claim = self.ledger.claim_of(msg_id)
-        require(claim is not None, "no claim for id")
-        assert claim is not None
-        require(self.ledger.is_fraudulent(claim), "claim is not fraudulent")
-        require(claim.executions == 0, "claim already executed")
-        self.verifier.challenge(msg_id, self.context())
 
     def frauds(self) -> list[tuple[int, Claim]]:
-        """Every fraudulent claim, executed or not, in id order (what a pause guardian reacts to)."""
+        """Every fraudulent claim, executed or not, in id order."""
         return [(i, c) for i, c in self.ledger.claims() if self.ledger.is_fraudulent(c)]
-
-    def open_frauds(self) -> list[int]:
-        """Ids a watcher still owes a challenge: fraudulent, unchallenged and unexecuted, in id order."""
-        return [
-            i for i, c in self.frauds() if c.executions == 0 and not _challenged(self.verifier.evidence(i))
-        ]

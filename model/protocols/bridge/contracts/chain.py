@@ -11,14 +11,14 @@ import json
 
 import attrs
 
-from model.reference.amounts import Conversion
-from model.reference.context import WorldContext
+from model.protocols.bridge.contracts.amounts import Conversion
+from model.protocols.bridge.contracts.context import WorldContext
 from model.reference.guard import require
-from model.reference.guardian import Guardian
-from model.reference.limiter import InboundBucket
-from model.reference.payout import Payout
-from model.reference.token import Token
-from model.reference.verifier import Verifier
+from model.protocols.bridge.contracts.guardian import Guardian
+from model.protocols.bridge.contracts.limiter import InboundBucket
+from model.protocols.bridge.contracts.payout import Payout
+from model.protocols.bridge.contracts.token import Token
+from model.trust.contract import Verifier
 
 HOME = "home"
 REMOTE = "remote"

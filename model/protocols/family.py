@@ -1,0 +1,155 @@
+"""The contract every protocol family meets: a component that owns the observable vocabulary.
+
+A family declares its index domains, its ITF vars and fields, its actions, and both halves of their
+meaning (`model.component.Component`). On top of that it says which features it switches on, how a
+scenario configures it, what its properties see (`view`), and, if a trust model judges its claims,
+where the verifier's evidence lives (the subject methods).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from model.component import Component
+from model.declarations import Domain
+from model.errors import BadInput
+
+if TYPE_CHECKING:
+    import z3
+
+    from model.configuration import Configuration
+    from model.symbolic import SymState
+
+TrustAdjust = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class Family(Component):
+    """Base for protocol families. Subclasses are @attrs.frozen records (their parameters) registered by id."""
+
+    id: ClassVar[str]
+    kinds: ClassVar[tuple[str, ...]] = ()
+    """Tags properties and trust models select families by (e.g. `message_bridge`)."""
+    trust: ClassVar[str] = "none"
+    """`required`: the scenario names a trust model that judges this family's claims; `none`: it has none."""
+    option_tables: ClassVar[tuple[str, ...]] = ()
+    """Scenario tables this family reads (`faults`, `defences`, ...); any other is refused."""
+    bounds_used: ClassVar[frozenset[str]] = frozenset({"depth"})
+    """Which bounds this family reads; a scenario setting another is refused."""
+    witness: ClassVar[str | None] = None
+    """The witness that guards this family's proofs against vacuity."""
+    verbs: ClassVar[dict[str, str]] = {}
+    """What this family calls a trust model's actions (a liquidity network disputes, not challenges)."""
+    evidence_path: ClassVar[tuple[str, ...]] = ("claims", "evidence")
+    state_var: ClassVar[str] = "verifier"
+    vocabulary: ClassVar[int] = 1
+    """Version of this family's observable state in new counterexample files."""
+
+    # --- scenario --------------------------------------------------------------------------------
+    def default_options(self) -> Any:
+        return None
+
+    def parse_options(self, raw: Mapping[str, Any], where: str, prefix: str = "") -> tuple[Any, TrustAdjust]:
+        """The family's options from the scenario's option tables, and how they adjust the trust table."""
+        for key in raw:
+            raise BadInput(where, f"{prefix}{key}", f"{self.id} takes no {key} table")
+        return None, lambda table: table
+
+    def options_table(self, options: Any) -> dict[str, Any]:
+        """Options back in the scenario's table form (what `parse_options` reads), for `#meta.options`."""
+        return {}
+
+    def describe(self) -> dict[str, Any]:
+        """The family's own parameters (its attrs fields), as data."""
+        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self))} if attrs.has(type(self)) else {}
+
+    def scope(self, bounds: Any) -> str:
+        """What a proof of this family covers, in words (e.g. "with 2 message ids")."""
+        return ""
+
+    def features(self, cfg: Configuration) -> tuple[Component, ...]:
+        """The feature components this configuration switches on (clock, blocks, rate limit, ...)."""
+        return ()
+
+    def check(self, cfg: Configuration) -> None:
+        """Refuse a configuration whose options would have no effect here (ConfigurationError)."""
+
+    # --- properties ------------------------------------------------------------------------------
+    def view(self, fields: Any, ops: Any, cfg: Configuration) -> Any:
+        """What this family's properties read: built from `properties.view.Fields`, concrete or symbolic."""
+        return fields
+
+    def adversary_value(self, view: Any, ops: Any) -> Any:
+        """What the adversary holds beyond its own funds, for max_loss (a family that measures it says so)."""
+        raise NotImplementedError(f"{self.id} has no measure of what the adversary gains")
+
+    def measures_loss(self) -> bool:
+        return type(self).adversary_value is not Family.adversary_value
+
+    def explore(self, cfg: Configuration) -> dict[str, list[int]]:
+        """Values of the non-index arguments that an exhaustive search over small domains should try
+        (the explicit-state oracle): by argument name. Unnamed arguments get [1]."""
+        return {}
+
+    def time_params(self, cfg: Configuration) -> list[int]:
+        """The configuration's own durations and deadlines (windows, delays, timeouts): tests wait around them."""
+        return []
+
+    def fair_calls(self, cfg: Configuration) -> list[tuple[str, dict[str, int]]]:
+        """The calls liveness may assume are eventually taken when continuously enabled (weak fairness):
+        by default every call of an action declared `fair` whose arguments are all indexes."""
+        import itertools
+
+        out = []
+        for declared in cfg.actions:
+            if not declared.fair or any(a.domain is None for a in declared.args):
+                continue
+            for combo in itertools.product(*(range(len(a.domain)) for a in declared.args)):  # type: ignore[arg-type]
+                out.append((declared.name, dict(zip(declared.arg_names, combo, strict=True))))
+        return out
+
+    def progress(self, fields: Any, ops: Any, cfg: Configuration) -> tuple[Any, int]:
+        """A measure every action but `wait` increases, and its bound (liveness proofs need one)."""
+        raise NotImplementedError(f"{self.id} declares no progress measure, so its liveness cannot be proved")
+
+    # --- the subject of a trust model ------------------------------------------------------------
+    def claim_domain(self, cfg: Configuration) -> Domain:
+        raise NotImplementedError(f"{self.id} has no claims for a trust model to judge")
+
+    def claimed(self, s: SymState, i: int) -> z3.BoolRef:
+        raise NotImplementedError
+
+    def fraudulent(self, s: SymState, i: int) -> z3.BoolRef:
+        raise NotImplementedError
+
+    def executed(self, s: SymState, i: int) -> z3.BoolRef:
+        raise NotImplementedError
+
+    # --- counterexample files --------------------------------------------------------------------
+    def vars_of_version(self, version: int, cfg: Configuration) -> list[str]:
+        """The vars a file of this vocabulary version must hold."""
+        return [v.name for v in cfg.vars]
+
+    def upgrade_state(self, version: int, state: dict[str, Any]) -> dict[str, Any]:
+        """A state of an older vocabulary version, as the same run observes today."""
+        return state
+
+    def summary(self, state: Mapping[str, Any]) -> str:
+        """One line for `show`: the state's scalar vars, and its maps compactly."""
+        parts = []
+        for name, value in state.items():
+            if isinstance(value, Mapping):
+                if value and all(not isinstance(v, Mapping) for v in value.values()):
+                    parts.append(f"{name}[" + ",".join(f"{k}:{v}" for k, v in value.items()) + "]")
+                elif value:
+                    parts.append(f"{name}{{{','.join(str(k) for k in value)}}}")
+            else:
+                parts.append(f"{name}={value}")
+        return " ".join(parts)
+
+    # --- concrete half ---------------------------------------------------------------------------
+    def deploy(self, cfg: Configuration) -> Any:
+        """A fresh deployment: every contract and actor of this family, in its initial state."""
+        raise NotImplementedError
