@@ -231,7 +231,7 @@ def _liveness(sc: Scenario, prop: str, prove: bool, witness: bool) -> tuple[Find
         proof = liveness.prove(system, PROPERTIES[prop], timeout=sc.timeout, seed=sc.seed)
         spent = proof.seconds
         if proof.verdict == "proved":
-            because = " and ".join(proof.needed) if proof.needed else "the family's own deadlines"
+            because = " and ".join(proof.needed) if proof.needed else "of the honest parties' own deadlines"
             why = (
                 f"every obligation is met at every depth {sc.protocol.scope(sc.bounds)}, by deadline-bounded "
                 f"progress, because {because}"
