@@ -18,8 +18,9 @@ install: $(STAMP)
 verify: $(STAMP)
 	$(BIN)/bridgeproof verify $(if $(JOBS),-j $(JOBS),)
 
+# The suite runs on every core (pytest-xdist); CI has two.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n auto
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow

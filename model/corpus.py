@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from model import itf
+from model.errors import ToolError
 
 ROOT = Path("counterexamples")
 INBOX = "_inbox"
@@ -51,14 +52,20 @@ def save(document: dict[str, Any], rel: Path, root: Path = ROOT) -> tuple[Path, 
             return root / numbered(rel, n), True
         n += 1
     n = 1
-    target = root / INBOX / rel
-    while target.exists():
-        if _same(target, document):
-            return target, False
-        n += 1
+    while True:
         target = root / INBOX / numbered(rel, n)
-    itf.write_new(target, document)
-    return target, False
+        if target.exists():
+            if _same(target, document):
+                return target, False
+        else:
+            try:
+                itf.write_new(target, document)
+                return target, False
+            except ToolError:
+                # Another process wrote this name between the check and the link: look at it again.
+                if _same(target, document):
+                    return target, False
+        n += 1
 
 
 def curated(root: Path = ROOT) -> list[Path]:

@@ -71,9 +71,14 @@ def successors(system: System, world: World, table: dict[str, list[Any]]) -> Ite
         current = copy.deepcopy(base)
 
 
-def explore(system: System, props: list[Property], depth: int, world: World) -> dict[str, Exploration]:
+def explore(
+    system: System, props: list[Property], depth: int, world: World, max_states: int | None = None
+) -> dict[str, Exploration]:
     """BFS to `depth` over the reference, once for several properties: a safety property looks for
-    the first level with a violating state, a witness for the first level where it holds."""
+    the first level with a violating state, a witness for the first level where it holds.
+
+    With `max_states`, a level that would grow the graph past it is abandoned: the search is then
+    exhaustive only to the last complete level, which is the depth every result reports."""
     graph = nx.DiGraph()
     start = world.observe()
     root = _key(start)
@@ -95,10 +100,12 @@ def explore(system: System, props: list[Property], depth: int, world: World) -> 
     check(start, root, 0)
     table = domains(system)
     frontier: list[tuple[World, str]] = [(world, root)]
+    complete = depth
     for level in range(1, depth + 1):
         if len(found) == len(props):
             break
         nxt: list[tuple[World, str]] = []
+        before = dict(found)
         for here, key in frontier:
             for action, args, child in successors(system, here, table):
                 observed = child.observe()
@@ -108,13 +115,23 @@ def explore(system: System, props: list[Property], depth: int, world: World) -> 
                 if new:
                     check(observed, ckey, level)
                     nxt.append((child, ckey))
-        frontier = nxt
-        if not frontier:
+                if max_states is not None and graph.number_of_nodes() > max_states:
+                    break
+            else:
+                continue
+            complete = level - 1
+            found = before  # the level is incomplete: what it found may not be the shortest
             break
+        else:
+            frontier = nxt
+            if not frontier:
+                break
+            continue
+        break
     for prop in props:
         if prop.name not in found:
             verdict = "vacuous" if prop.kind == "witness" else "bounded"
-            found[prop.name] = Exploration(verdict, depth, graph.number_of_nodes(), graph.number_of_edges())
+            found[prop.name] = Exploration(verdict, complete, graph.number_of_nodes(), graph.number_of_edges())
     return found
 
 

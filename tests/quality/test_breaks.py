@@ -215,7 +215,7 @@ def _one_below(params: dict[str, Any]) -> bool:
     return params.get("f") == params.get("k", 0) - 1
 
 
-ONE_BELOW = [c for c in CONFIGS if c.trust.id == "multisig" and _one_below(c.trust.describe())]
+ONE_BELOW = [c for c in CONFIGS if c.trust is not None and c.trust.id == "multisig" and _one_below(c.trust.describe())]
 
 
 def test_lowered_multisig_threshold_is_caught_by_the_corpus(broken: Any) -> None:
@@ -279,7 +279,9 @@ def test_other_breaks_are_caught_by_the_corpus_and_conformance(
     assert files, f"no curated fixed {trust} counterexample guards against this break"
     # Plain configurations of the defended kind (no faults or options that would change what the attack does).
     cfgs = [
-        c for c in CONFIGS if c.trust.id == trust and guarded(c.trust.describe()) and c.plain and not c.trust.faults
+        c
+        for c in CONFIGS
+        if c.trust is not None and c.trust.id == trust and guarded(c.trust.describe()) and c.plain and not c.trust.faults
     ]
     assert cfgs, f"no plain {trust} configuration holds the defence"
     attacks = {f: [(s["action"], dict(s["args"])) for s in _meta(COUNTEREXAMPLES / f)["steps"]] for f in files}

@@ -38,7 +38,10 @@ def test_shipped_scenario_loads(path: Path) -> None:
     for sc in scenarios:
         assert isinstance(sc, Scenario)
         assert sc.protocol.id in PROTOCOLS.ids()
-        assert sc.trust.id in TRUST_MODELS.ids()
+        if sc.protocol.trust == "required":
+            assert sc.trust is not None and sc.trust.id in TRUST_MODELS.ids()
+        else:
+            assert sc.trust is None, f"{sc.name}: {sc.protocol.id} takes no trust model"
         assert sc.expect, f"{sc.name}: no expectations"
         for prop, verdict in sc.expect.items():
             allowed = WITNESS_EXPECT if PROPERTIES[prop].kind == "witness" else SAFETY_EXPECT
