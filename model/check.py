@@ -10,7 +10,9 @@ import z3
 
 import model
 from model import corpus, itf
+from model import certificate as certificates
 from model.engine.bmc import bmc
+from model.engine.budget import DEFAULT_UNITS, Budget
 from model.engine.execute import run as run_steps
 from model.engine.verdict import Finding
 from model.scenarios import Scenario
@@ -42,6 +44,10 @@ class Result:
     cti: dict[str, Any] | None = None
     max_loss: int | str | None = None
     """The adversary's worst-case extraction within the bound (an int, "unbounded" or "unknown")."""
+    certificate: str | None = None
+    """The checked certificate of a `proved` row (its path)."""
+    spent: int = 0
+    """Z3 resource units the check used (its budget is the scenario's)."""
 
     @property
     def ok(self) -> bool:
@@ -68,6 +74,8 @@ class Result:
             "why": self.why,
             "needed": list(self.needed),
             "max_loss": self.max_loss,
+            "certificate": self.certificate,
+            "resource_units": self.spent,
         }
 
 
@@ -91,6 +99,8 @@ def system_of(sc: Scenario) -> System:
 
 
 MAX_LOSS = "max_loss"
+CERTIFICATES = "_certificates"
+"""Where proofs' certificates go, under the corpus root (derived data, rewritten by every proof)."""
 
 
 def witness_of(sc: Scenario) -> str | None:
@@ -108,7 +118,8 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
     from model.engine.loss import max_loss
 
     fresh_solver_context()
-    loss = max_loss(system_of(sc), sc.bounds.loss_depth, seed=sc.seed, timeout=sc.timeout)
+    budget = budget_of(sc)
+    loss = max_loss(system_of(sc), sc.bounds.loss_depth, seed=sc.seed, budget=budget)
     value: int | str = loss.value if loss.verdict == "exact" and loss.value is not None else loss.verdict
     bound = sc.max_loss
     if loss.verdict == "unknown":
@@ -139,6 +150,7 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
         known=known,
         why=loss.why,
         max_loss=value,
+        spent=budget.spent,
     )
 
 
@@ -165,6 +177,11 @@ def fresh_solver_context() -> None:
     z3.z3._main_ctx = None  # type: ignore[attr-defined]
 
 
+def budget_of(sc: Scenario) -> Budget:
+    """One check's budget: the scenario's resource units, and its wall-clock safety net."""
+    return Budget(getattr(sc, "budget", None) or DEFAULT_UNITS, sc.timeout)
+
+
 def check(
     sc: Scenario,
     prop: str,
@@ -174,28 +191,32 @@ def check(
     witness: bool = True,
     engine: str = "induction",
 ) -> Result:
-    """BMC first (shortest violation, or bounded); then, if asked, an unbounded proof, which only
-    counts if the witness is reachable (a proof about a bridge that cannot move value is vacuous)."""
+    """An unbounded proof first if asked (with its certificate checked independently), else or failing
+    that BMC (the shortest violation, or bounded), or for a liveness property a lasso. With `witness`,
+    a proof counts only if the family's witness is reachable: NOTE(vacuity), the very rule `verify`
+    applies to its rows (`guarded`), so the two commands cannot disagree."""
     fresh_solver_context()
+    budget = budget_of(sc)
+    kind = PROPERTIES[prop].kind
     extra: dict[str, Any] = {}
     loop: int | None = None
-    if PROPERTIES[prop].kind == "liveness":
-        finding, loop, extra = _liveness(sc, prop, prove, witness)
-    elif prove and PROPERTIES[prop].kind == "safety":
+    if kind == "liveness":
+        finding, loop, extra = _liveness(sc, prop, prove, budget)
+    elif prove and kind == "safety":
         # The induction proof carries its own base case, so it needs no BMC run; only if it fails
         # does BMC look for the shortest violation (or settle for bounded).
-        extra = _prove(sc, prop, witness, engine)
-        if extra["finding"].verdict in ("proved", "vacuous"):
+        extra = _prove(sc, prop, engine, budget)
+        if extra["finding"].verdict in ("proved", "unknown") and "cti" not in extra:
             finding = extra.pop("finding")
         else:
             cti = extra.get("cti")
-            finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+            finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, budget=budget)
             finding = attrs.evolve(finding, seconds=finding.seconds + extra["finding"].seconds)
             if finding.verdict == "bounded":
                 finding = attrs.evolve(finding, why=extra["finding"].why)
             extra = {"cti": cti}
     else:
-        finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+        finding = bmc(system_of(sc), PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, budget=budget)
     path, known = None, False
     if finding.verdict == "violated" and finding.trace is not None and save:
         m = meta(sc, prop, "violation", finding)
@@ -204,7 +225,11 @@ def check(
         document = itf.to_itf(finding.trace, system_of(sc).config, m)
         stored, known = corpus.save(document, corpus.relative(sc.protocol.id, trust_id(sc), prop, sc.slug, "violation"), root)
         path = str(stored)
-    return _result(
+    certificate = extra.pop("certificate", None)
+    if certificate is not None and finding.verdict == "proved" and save:
+        rel = corpus.relative(sc.protocol.id, trust_id(sc), prop, sc.slug, "violation").with_suffix("").with_suffix(".cert.json")
+        extra["certificate"] = str(certificates.save(certificate, root / CERTIFICATES / rel))
+    result = _result(
         sc,
         prop,
         expected=sc.expect.get(prop),
@@ -217,36 +242,46 @@ def check(
         why=finding.why,
         **extra,
     )
+    w = witness_of(sc)
+    if witness and result.verdict == "proved" and w is not None:
+        guard = bmc(system_of(sc), PROPERTIES[w], sc.bounds.depth, seed=sc.seed, budget=budget)
+        result = attrs.evolve(guarded(result, guard.verdict, sc), seconds=result.seconds + guard.seconds)
+    return attrs.evolve(result, spent=budget.spent)
 
 
-def _liveness(sc: Scenario, prop: str, prove: bool, witness: bool) -> tuple[Finding, int | None, dict[str, Any]]:
-    """A proof by deadline-bounded progress if asked (guarded by the witness like any proof), else or
-    failing that, the shortest lasso within the depth (`bounded` if there is none)."""
+def _certified(sc: Scenario, prop: Any, proof: Any, engine: str, budget: Budget) -> tuple[Any, str]:
+    """The proof's certificate and why it is rejected ("" when the independent checker accepts it)."""
+    cert = certificates.certify(prop.name, engine, proof.parametric, proof.needed, list(proof.formulas))
+    ok, why = certificates.check(system_of(sc), cert, prop, seed=sc.seed, budget=budget)
+    return cert, "" if ok else why
+
+
+def _liveness(sc: Scenario, prop: str, prove: bool, budget: Budget) -> tuple[Finding, int | None, dict[str, Any]]:
+    """A proof by deadline-bounded progress if asked, with the certificate of its deadline invariant
+    checked; else or failing that, the shortest lasso within the depth (`bounded` if there is none)."""
     from model.engine import liveness
 
     system = system_of(sc)
     spent = 0.0
     why = ""
     if prove:
-        proof = liveness.prove(system, PROPERTIES[prop], timeout=sc.timeout, seed=sc.seed)
+        proof = liveness.prove(system, PROPERTIES[prop], seed=sc.seed, budget=budget)
         spent = proof.seconds
         if proof.verdict == "proved":
+            cert, rejected = _certified(sc, liveness.deadline_property(PROPERTIES[prop]), proof, "liveness", budget)
+            if rejected:
+                why = f"internal inconsistency: the liveness proof's certificate is rejected ({rejected})"
+                return Finding("unknown", sc.bounds.depth, spent, why=why), None, {}
             because = " and ".join(proof.needed) if proof.needed else "of the honest parties' own deadlines"
             why = (
                 f"every obligation is met at every depth {sc.protocol.scope(sc.bounds)}, by deadline-bounded "
                 f"progress, because {because}"
             )
-            finding = Finding("proved", sc.bounds.depth, spent, why=why)
-            w = witness_of(sc)
-            if witness and w is not None:
-                guard = bmc(system, PROPERTIES[w], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
-                if guard.verdict != "witnessed":
-                    verdict = unwitnessed(guard.verdict)
-                    return attrs.evolve(finding, verdict=verdict, why=vacuous_why(guard.verdict, sc)), None, {}
             invariant = tuple((c.name, c.text) for c in proof.invariant)
-            return finding, None, {"needed": proof.needed, "invariant": invariant}
+            finding = Finding("proved", sc.bounds.depth, spent, why=why)
+            return finding, None, {"needed": proof.needed, "invariant": invariant, "certificate": cert}
         why = f"bounded only: the liveness proof failed ({proof.why or 'counterexample to induction'})"
-    found = liveness.lasso(system, PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
+    found = liveness.lasso(system, PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, budget=budget)
     finding = attrs.evolve(found.finding, seconds=found.finding.seconds + spent)
     if finding.verdict == "bounded":
         finding = attrs.evolve(finding, why=why or "no lasso within the depth")
@@ -270,13 +305,15 @@ def guarded(result: Result, witness_verdict: str | None, sc: Scenario) -> Result
     return attrs.evolve(result, verdict=unwitnessed(witness_verdict), why=vacuous_why(witness_verdict or "unknown", sc))
 
 
-def _prove(sc: Scenario, prop: str, witness_check: bool = True, engine: str = "induction") -> dict[str, Any]:
+def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, Any]:
+    """The proof, certified: `proved` only when the independent checker accepts its certificate."""
     from model.engine.induction import Conjunct, Proof, prove
 
+    system = system_of(sc)
     if engine == "chc":
         from model.engine.chc import prove_chc
 
-        chc = prove_chc(system_of(sc), PROPERTIES[prop], timeout=sc.timeout)
+        chc = prove_chc(system, PROPERTIES[prop], budget=budget)
         proof = Proof(
             "proved" if chc.verdict == "proved" else "unknown",
             1,
@@ -284,38 +321,41 @@ def _prove(sc: Scenario, prop: str, witness_check: bool = True, engine: str = "i
             invariant=(Conjunct("spacer_invariant", chc.invariant),) if chc.invariant else (),
             needed=("params_as_given",),
             why=chc.why or ("Spacer refuted the property" if chc.verdict == "violated" else ""),
+            formulas=(("spacer_invariant", "Spacer's interpretation of Inv", chc.formula),) if chc.formula is not None else (),
         )
     else:
-        proof = prove(system_of(sc), PROPERTIES[prop], k=1, timeout=sc.timeout, seed=sc.seed)
+        proof = prove(system, PROPERTIES[prop], k=1, seed=sc.seed, budget=budget)
     seconds = proof.seconds
     finding = Finding("bounded", sc.bounds.depth, seconds)
     if proof.verdict != "proved":
+        if proof.cti is None and proof.why and budget.why and budget.why in proof.why:
+            # Out of budget: unknown, and no BMC run can settle it with nothing left.
+            return {"finding": Finding("unknown", sc.bounds.depth, seconds, why=proof.why)}
         cti = None
         if proof.cti is not None:
             cti = {"action": proof.cti.action, "args": proof.cti.args, "broken": list(proof.cti.broken)}
         why = f"bounded only: the {engine} proof failed ({proof.why or 'counterexample to induction'})"
         return {"finding": attrs.evolve(finding, seconds=seconds, why=why), "cti": cti}
-    # The checker checks itself: a proof that a short BMC run contradicts is a tool bug, reported
-    # as such and never as a verdict.
-    sanity = bmc(system_of(sc), PROPERTIES[prop], min(sc.bounds.depth, 6), seed=sc.seed, timeout=sc.timeout)
+    cert, rejected = _certified(sc, PROPERTIES[prop], proof, engine, budget)
+    if rejected:
+        why = f"internal inconsistency: the {engine} proof's certificate is rejected ({rejected})"
+        return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
+    # A short BMC run as a second, cheap guard: a proof it contradicts is a tool bug, never a verdict.
+    sanity = bmc(system, PROPERTIES[prop], min(sc.bounds.depth, 6), seed=sc.seed, budget=budget)
     seconds += sanity.seconds
     if sanity.verdict == "violated":
-        why = f"internal inconsistency: induction claimed a proof but BMC violates it in {sanity.depth} steps"
+        why = f"internal inconsistency: the {engine} proof is contradicted by a {sanity.depth}-step violation"
         return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
-    witness_name = witness_of(sc)
-    if witness_check and witness_name is not None:
-        witness = bmc(system_of(sc), PROPERTIES[witness_name], sc.bounds.depth, seed=sc.seed, timeout=sc.timeout)
-        seconds += witness.seconds
-        if witness.verdict != "witnessed":
-            verdict = unwitnessed(witness.verdict)
-            return {"finding": attrs.evolve(finding, verdict=verdict, seconds=seconds, why=vacuous_why(witness.verdict, sc))}
     scope = "for every parameter setting that grants them" if proof.parametric and sc.trust is not None else "for these parameters"
     because = " and ".join(proof.needed) if proof.needed else "of the protocol's own rules, with no trust assumption"
     why = f"holds at every depth {sc.protocol.scope(sc.bounds)}, because {because} ({scope})"
+    if proof.why:
+        why += f"; {proof.why}"
     return {
         "finding": attrs.evolve(finding, verdict="proved", seconds=seconds, why=why),
         "needed": proof.needed,
         "invariant": tuple((c.name, c.text) for c in proof.invariant),
+        "certificate": cert,
     }
 
 

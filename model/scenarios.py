@@ -7,12 +7,16 @@ the file and the field, for a one-line message and exit code 2.
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from model import corpus
 from model.configuration import Bounds, Configuration
 from model.errors import BadInput
 from model.errors import integer as _int
@@ -26,9 +30,20 @@ from properties import PROPERTIES, get
 SAFETY_EXPECT = ("violated", "bounded", "proved")
 WITNESS_EXPECT = ("witnessed", "vacuous")
 MAX_LOSS = "max_loss"
-BASE_KEYS = {"name", "description", "source", "protocol", "trust", "bounds", "expect", "seed", "timeout", "variants"}
+BASE_KEYS = {"name", "description", "source", "protocol", "trust", "bounds", "expect", "seed", "timeout", "budget", "variants"}
 BASE_VARIANT_KEYS = {"description", "protocol", "trust", "bounds", "expect"}
 BOUND_KEYS = {"depth", "messages", "supply", "loss_depth"}
+LOWS: dict[str, int] = {"depth": 0, "messages": 1, "supply": 1, "loss_depth": 0}
+LIMITS: dict[str, int] = {"depth": 1000, "messages": 64, "supply": 2**128 - 1, "loss_depth": 1000}
+"""Upper bounds (scenarios/README.md): past them a search never ends (every message id and step is
+a copy of the state for the solver), or a number no longer fits a token's uint128 supply."""
+MAX_DECIMALS = 77
+"""10**77 is the largest power of ten below 2**256: no chain's representation has more decimals."""
+MAX_DOMAIN = LIMITS["messages"]
+"""The most members any index domain may have (message ids, deposits, bundle slots, keys)."""
+MAX_SEED = 2**32 - 1
+"""Z3's random_seed is an unsigned 32-bit parameter; a larger one is silently ignored."""
+MAX_NAME = 120
 
 
 @attrs.frozen
@@ -45,9 +60,14 @@ class Scenario:
     max_loss: int | None = None
     """An upper bound the adversary's extraction must respect (`max_loss <= X`), if asserted."""
     seed: int = 0
-    timeout: float = 60.0
+    timeout: float = 1800.0
+    """The wall-clock safety net per check, in seconds (the budget is what decides)."""
+    budget: int | None = None
+    """Z3 resource units per check (None: the default, model/engine/budget.py)."""
     description: str = ""
     base: str | None = None
+    corpus: Path = corpus.ROOT
+    """Where this scenario's traces go: `counterexamples/` next to the `scenarios/` folder it lives in."""
 
     def __attrs_post_init__(self) -> None:
         if self.options is None:
@@ -55,7 +75,7 @@ class Scenario:
 
     @property
     def slug(self) -> str:
-        return self.name.replace("/", "--")
+        return corpus.slug(self.name)
 
     @property
     def config(self) -> Configuration:
@@ -68,8 +88,46 @@ def _bounds(raw: dict[str, Any], family: Family, where: str, field: str) -> Boun
             raise BadInput(where, f"{field}.{key}", f"unknown bound (known: {', '.join(sorted(BOUND_KEYS))})")
         if key not in family.bounds_used:
             raise BadInput(where, f"{field}.{key}", f"{family.id} does not use this bound (it uses: {', '.join(sorted(family.bounds_used))})")
-    lows = {"depth": 0, "messages": 1, "supply": 1, "loss_depth": 0}
-    return Bounds(**{k: _int(v, where, f"{field}.{k}", lows[k]) for k, v in raw.items()})
+    return Bounds(**{k: _int(v, where, f"{field}.{k}", LOWS[k], LIMITS[k]) for k, v in raw.items()})
+
+
+def default_corpus(path: Path) -> Path:
+    """The corpus of a scenario file: `counterexamples/` in the repository root, which is the folder
+    holding its `scenarios/` folder (a file elsewhere: the folder it is in). Never the current
+    directory as such, so `verify` writes to the same place wherever it is started; relative when
+    the file was named relatively, so the paths `verify` prints stay short."""
+    folder = path.parent.resolve()
+    root = folder.parent if folder.name == "scenarios" else folder
+    if path.is_absolute():
+        return root / corpus.ROOT
+    return Path(os.path.relpath(root, Path.cwd())) / corpus.ROOT
+
+
+def _name(value: Any, where: str, field: str, what: str = "the name") -> str:
+    """A scenario or variant name: it labels rows and, sanitised (corpus.slug), names trace files."""
+    if not isinstance(value, str):
+        raise BadInput(where, field, f"must be a string, got {type(value).__name__}")
+    problem = ""
+    if not value:
+        problem = "is empty"
+    elif len(value) > MAX_NAME:
+        problem = f"has {len(value)} characters (at most {MAX_NAME})"
+    elif not value.isprintable():
+        problem = "holds a control character (a NUL, a newline, ...)"
+    elif "/" in value or "\\" in value:
+        problem = "holds a path separator ('/' or '\\')"
+    elif value.startswith("."):
+        problem = "starts with '.' (as '.', '..' and hidden files do)"
+    if problem:
+        raise BadInput(where, field, f"{what} {problem}: give a short printable name without '/'")
+    return value
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, field: str) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        raise BadInput(where, field, f"must be a string, got {type(value).__name__}")
+    return value
 
 
 def _max_loss(raw: dict[str, Any], where: str, field: str) -> int | None:
@@ -117,19 +175,81 @@ def _protocol(raw: Any, where: str) -> tuple[str, dict[str, Any]]:
     raise BadInput(where, "protocol", f"must be a protocol id or a table with `model`, got {raw!r}")
 
 
-def _family(ident: Any, params: dict[str, Any], where: str, field: str) -> Family:
+def _family(ident: Any, params: dict[str, Any], where: str, field: str, model_field: str | None = None) -> Family:
+    """The family, its id checked under `model_field` (`protocol.model` for the table form)."""
+    model_field = model_field or field
     if not isinstance(ident, str):
-        raise BadInput(where, field, f"must be a protocol id, got {ident!r}")
-    PROTOCOLS.get(ident, where, field if field.endswith("protocol") and "model" not in field else field)
+        raise BadInput(where, model_field, f"must be a protocol id, got {ident!r}")
+    PROTOCOLS.get(ident, where, model_field)
     return PROTOCOLS.build(ident, params, where, field)  # type: ignore[no-any-return]
+
+
+def _leaves(table: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+    """Dotted paths of every value in a (nested) table."""
+    for key, value in table.items():
+        if isinstance(value, Mapping) and value:
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}"
+
+
+def option_field(message: str, table: Mapping[str, Any]) -> str | None:
+    """The option a family's refusal is about: the one whose name the message starts with
+    (`forks = true needs a home vault` is about `adversary.forks`), or whose dotted path it names."""
+    for path in _leaves(table):
+        leaf = path.rsplit(".", 1)[-1]
+        if re.match(rf"{re.escape(leaf)}\b", message) or re.search(rf"\b{re.escape(path)}\b", message):
+            return path
+    return None
+
+
+def check_limits(options_raw: Mapping[str, Any], where: str, prefix: str) -> None:
+    """Decimals beyond MAX_DECIMALS in any option table (10**decimals is computed exactly)."""
+    for path in _leaves(options_raw):
+        node: Any = options_raw
+        for part in path.split("."):
+            node = node[part] if isinstance(node, Mapping) else None
+        if path.endswith("decimals") and isinstance(node, int) and not isinstance(node, bool) and node > MAX_DECIMALS:
+            raise BadInput(where, f"{prefix}{path}", f"must be <= {MAX_DECIMALS}, got {node}")
+
+
+def fit(
+    cfg: Configuration,
+    where: str,
+    protocol_field: str,
+    trust_field: str,
+    options_prefix: str,
+    options_table: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse a configuration whose parts do not fit together, naming the option, the trust model or
+    the family at fault, or whose index domains are too large to search (a million bundle slots)."""
+    from model.reference.world import check
+
+    try:
+        check(cfg)
+    except ValueError as e:
+        message = str(e).split("\n")[0]
+        option = option_field(message, cfg.protocol.options_table(cfg.options)) or option_field(message, options_table or {})
+        if option is not None:
+            raise BadInput(where, f"{options_prefix}{option}", message) from None
+        raise BadInput(where, trust_field if cfg.trust is not None else protocol_field, message) from None
+    for domain in cfg.domains.values():
+        if len(domain) > MAX_DOMAIN:
+            sizes = [(protocol_field, cfg.protocol.describe())]
+            if cfg.trust is not None:
+                sizes.append((trust_field, cfg.trust.describe()))
+            field = next(
+                (f"{owner}.{k}" for owner, params in sizes for k, v in params.items() if v == len(domain) and not isinstance(v, bool)),
+                protocol_field,
+            )
+            raise BadInput(where, field, f"{len(domain)} {domain.name} to search (at most {MAX_DOMAIN})")
 
 
 def _configure(
     family: Family, trust_raw: Any, options_raw: dict[str, Any], bounds: Bounds, where: str, prefix: str
 ) -> tuple[TrustModel | None, Any]:
     """The trust model and options of one scenario (or variant), checked to fit the family."""
-    from model.reference.world import check
-
+    check_limits(options_raw, where, prefix)
     options, adjust = family.parse_options(options_raw, where, prefix)
     trust = None
     if family.trust == "none":
@@ -138,12 +258,33 @@ def _configure(
     else:
         if trust_raw is None:
             raise BadInput(where, f"{prefix}trust", f"missing: {family.id} needs a trust model (known: {', '.join(TRUST_MODELS.ids())})")
-        trust = _trust(_adjusted(adjust, trust_raw, where, f"{prefix}trust"), where, f"{prefix}trust")
-    try:
-        check(Configuration(family, trust, bounds, options))
-    except ValueError as e:
-        raise BadInput(where, f"{prefix}trust" if trust is not None else f"{prefix}protocol", str(e)) from None
+        table = _table(trust_raw, where, f"{prefix}trust")
+        try:
+            trust = _trust(_adjusted(adjust, table, where, f"{prefix}trust"), where, f"{prefix}trust")
+        except BadInput as e:
+            raise relabel(e, table, options_raw, f"{prefix}trust", prefix) from None
+    fit(Configuration(family, trust, bounds, options), where, f"{prefix}protocol", f"{prefix}trust", prefix, options_raw)
     return trust, options
+
+
+def relabel(error: BadInput, trust_table: Mapping[str, Any], options_raw: Mapping[str, Any], trust: str, prefix: str) -> BadInput:
+    """An error in the trust table the family's options built, named where the input said it.
+
+    A top-level `faults` entry the family does not model goes to the trust model, and a
+    `defences.second_verifier` wraps the trust table in an aggregate: their errors come back as
+    `trust.faults` and `trust.verifiers[1]`, which the file never wrote.
+    """
+    field = error.field
+    if "second_verifier" in _table(options_raw.get("defences", {}), error.where, f"{prefix}defences"):
+        for j, name in ((0, trust), (1, f"{prefix}defences.second_verifier")):
+            head = f"{trust}.verifiers[{j}]"
+            if field == head or field.startswith((f"{head}.", f"{head}[")):
+                field = name + field[len(head) :]
+                break
+    own = trust_table.get("faults") or []
+    if field == f"{trust}.faults" and "faults" in options_raw and not any(f in str(error.why) for f in own):
+        field = f"{prefix}faults"
+    return error if field == error.field else BadInput(error.where, field, error.why)
 
 
 def _adjusted(adjust: TrustAdjust, raw: Any, where: str, field: str) -> dict[str, Any]:
@@ -163,22 +304,23 @@ def load(path: Path) -> list[Scenario]:
         raise BadInput(where, "file", f"not UTF-8 text: {e.reason} at byte {e.start}") from None
     except OSError as e:
         raise BadInput(where, "file", f"cannot read: {e.strerror}") from None
-    name = raw.get("name", path.name.removesuffix(".toml"))
-    if not isinstance(name, str) or not name or "/" in name or "\x00" in name or len(name) > 120:
-        raise BadInput(where, "name", "must be a non-empty string of at most 120 characters, without '/'")
+    name = _name(raw.get("name", path.name.removesuffix(".toml")), where, "name")
     if "protocol" not in raw:
         raise BadInput(where, "protocol", f"missing (known: {', '.join(PROTOCOLS.ids())})")
     ident, family_params = _protocol(raw["protocol"], where)
-    family = _family(ident, family_params, where, "protocol")
+    family = _family(ident, family_params, where, "protocol", "protocol.model" if isinstance(raw["protocol"], dict) else None)
     allowed = BASE_KEYS | set(family.option_tables)
     for key in raw:
         if key not in allowed:
             raise BadInput(where, key, f"unknown key for {family.id} (known: {', '.join(sorted(allowed))})")
     trust_raw = raw.get("trust")
     bounds_raw = _table(raw.get("bounds", {}), where, "bounds")
-    seed = _int(raw.get("seed", 0), where, "seed", 0)
-    timeout = raw.get("timeout", 60)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < 1e9:
+    seed = _int(raw.get("seed", 0), where, "seed", 0, MAX_SEED)
+    description = _text(raw, "description", where, "description")
+    _text(raw, "source", where, "source")
+    timeout = raw.get("timeout", 1800)
+    budget = _int(raw["budget"], where, "budget", 1000) if "budget" in raw else None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < 1e9:  # nan fails too
         raise BadInput(where, "timeout", f"must be a positive number of seconds, got {timeout!r}")
     options_raw = {k: raw[k] for k in family.option_tables if k in raw}
     bounds = _bounds(bounds_raw, family, where, "bounds")
@@ -195,12 +337,15 @@ def load(path: Path) -> list[Scenario]:
         max_loss=_max_loss(expect_raw, where, "expect"),
         seed=seed,
         timeout=float(timeout),
-        description=str(raw.get("description", "")),
+        budget=budget,
+        description=description,
+        corpus=default_corpus(path),
     )
     out = [base]
     variant_keys = BASE_VARIANT_KEYS | set(family.option_tables)
     for vname, vraw in _table(raw.get("variants", {}), where, "variants").items():
         field = f"variants.{vname}"
+        _name(vname, where, "variants", f"the variant name {vname[:40]!r}{'...' if len(vname) > 40 else ''}")
         vraw = _table(vraw, where, field)
         if "expect" not in vraw:
             raise BadInput(where, f"{field}.expect", "missing: a variant states its own expected verdicts")
@@ -232,7 +377,7 @@ def load(path: Path) -> list[Scenario]:
                 expect=_expect(vexpect, vfamily, where, f"{field}.expect"),
                 options=options_v,
                 max_loss=_max_loss(vexpect, where, f"{field}.expect"),
-                description=str(vraw.get("description", "")),
+                description=_text(vraw, "description", where, f"{field}.description"),
                 base=name,
             )
         )

@@ -10,6 +10,7 @@ import time
 
 import z3
 
+from model.engine.budget import Budget
 from model.engine.verdict import Finding
 from model.symbolic import StepArgs
 from model.system import System
@@ -18,10 +19,14 @@ from properties import Property
 from properties.view import SYMBOLIC
 
 
-def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: float = 60.0) -> Finding:
+def bmc(
+    system: System, prop: Property, depth: int, seed: int = 0, budget: Budget | None = None, timeout: float | None = None
+) -> Finding:
     """States S@0..S@k with I(S@0) ∧ T(S@i, a@i, S@i+1) ∧ ¬target(S@i) for i < k; for k = 0..depth
     check target(S@k) = ¬P(S@k) (safety) or W(S@k) (witness). sat: a trace of length k, the
-    shortest; unsat at every k: bounded."""
+    shortest; unsat at every k: bounded. Every solver call draws on `budget` (resource units)."""
+    if budget is None:
+        budget = Budget(seconds=timeout) if timeout is not None else Budget()
     if prop.kind == "liveness":
         raise TypeError(f"{prop.name} is a liveness property: its counterexamples are lassos (model/engine/liveness.py)")
     started = time.monotonic()
@@ -42,13 +47,9 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
             args.append(system.args(k - 1))
             states.append(system.state(k))
             solver.add(system.trans(states[k - 1], args[k - 1], states[k]))
-        remaining = timeout - (time.monotonic() - started)
-        if remaining <= 0:
-            return Finding("unknown", k, time.monotonic() - started, clean_below=k, why="timeout", seed=seed)
-        solver.set("timeout", max(1, int(remaining * 1000)))
-        result = solver.check(target(k))
+        result = budget.check(solver, target(k))
         if result == z3.sat:
-            model = _minimise(solver, target(k), args, deadline=started + timeout)
+            model = _minimise(solver, target(k), args, budget)
             trace = Trace(
                 steps=tuple(system.decode_step(model, a) for a in args),
                 states=tuple(system.decode_state(model, s) for s in states),
@@ -56,8 +57,7 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
             verdict = "witnessed" if prop.kind == "witness" else "violated"
             return Finding(verdict, k, time.monotonic() - started, trace, clean_below=k, seed=seed)
         if result == z3.unknown:
-            why = solver.reason_unknown() or "solver unknown"
-            return Finding("unknown", k, time.monotonic() - started, clean_below=k, why=why, seed=seed)
+            return Finding("unknown", k, time.monotonic() - started, clean_below=k, why=budget.why, seed=seed)
         # Depth k is clean, so every deeper trace passes through states where the target fails:
         # asserting that prunes the search without losing any shortest trace.
         solver.add(z3.Not(target(k)))
@@ -65,11 +65,12 @@ def bmc(system: System, prop: Property, depth: int, seed: int = 0, timeout: floa
     return Finding(verdict, depth, time.monotonic() - started, clean_below=depth + 1, seed=seed)
 
 
-def _minimise(solver: z3.Solver, goal: z3.BoolRef, args: list[StepArgs], deadline: float) -> z3.ModelRef:
+def _minimise(solver: z3.Solver, goal: z3.BoolRef, args: list[StepArgs], budget: Budget) -> z3.ModelRef:
     """Among traces of this (shortest) length, the one with the smallest amounts, then shortest waits.
 
     Binary search on Σ amount@i, then on Σ seconds@i, each under the bounds already found, so saved
-    traces are small, readable and stable for a given seed. Only ever narrows a sat model.
+    traces are small, readable and stable for a given seed. Only ever narrows a sat model; when the
+    budget runs out it keeps the smallest model found so far (the same one on any machine).
     """
     model = solver.model()
     fixed: list[z3.BoolRef] = []
@@ -77,14 +78,17 @@ def _minimise(solver: z3.Solver, goal: z3.BoolRef, args: list[StepArgs], deadlin
         terms = [a.named[name] for a in args if name in a.named]
         total = z3.Sum(*terms) if terms else z3.IntVal(0)
         lo, hi = 0, model.eval(total, model_completion=True).as_long()
-        while lo < hi and time.monotonic() < deadline:
+        while lo < hi:
             mid = (lo + hi) // 2
-            if solver.check(goal, *fixed, total <= mid) == z3.sat:
+            result = budget.check(solver, goal, *fixed, total <= mid)
+            if result == z3.sat:
                 model = solver.model()
                 hi = model.eval(total, model_completion=True).as_long()
-            else:
+            elif result == z3.unsat:
                 lo = mid + 1
+            else:
+                return model
         fixed.append(total <= hi)
-    if solver.check(goal, *fixed) == z3.sat:
+    if budget.check(solver, goal, *fixed) == z3.sat:
         model = solver.model()
     return model

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import attrs
 import z3
 
-from model.symbolic import StepArgs
+from model.engine.budget import Budget
 from model.system import System
 from properties import Property
 from properties.view import SYMBOLIC
@@ -27,10 +28,13 @@ class ChcResult:
     seconds: float
     invariant: str = ""
     why: str = ""
+    formula: Any = attrs.field(default=None, eq=False, repr=False)
+    """Spacer's invariant as a formula over the step-0 state (the proof's certificate)."""
 
 
-def prove_chc(system: System, prop: Property, timeout: float = 30.0) -> ChcResult:
+def prove_chc(system: System, prop: Property, budget: Budget | None = None) -> ChcResult:
     started = time.monotonic()
+    budget = budget or Budget()
     s, s2, a = system.state(0), system.state(1), system.args(0)
     names = list(s.terms)
     trust = system.trust
@@ -49,18 +53,20 @@ def prove_chc(system: System, prop: Property, timeout: float = 30.0) -> ChcResul
     step_vars = [a.act, *a.named.values(), z3.Int("case@0")]
     holds = prop.holds(system.view(s), SYMBOLIC)
     solver = z3.SolverFor("HORN")
-    solver.set("timeout", max(1, int(timeout * 1000)))
     solver.add(z3.ForAll(here, z3.Implies(fix(system.initial_state(s)), inv(*here))))
     solver.add(z3.ForAll(here + there + step_vars, z3.Implies(z3.And(inv(*here), fix(system.trans(s, a, s2))), inv(*there))))
     solver.add(z3.ForAll(here, z3.Implies(z3.And(inv(*here), z3.Not(fix(holds))), False)))
-    result = solver.check()
+    result = budget.check(solver)
     seconds = time.monotonic() - started
     if result == z3.sat:
-        body = solver.model()[inv]
+        model = solver.model()
+        body = model[inv]
         text = str(body) if body is not None else "true"
         for i, n in enumerate(names):
             text = text.replace(f"Var({i})", n)
-        return ChcResult("proved", seconds, invariant=re.sub(r"\s+", " ", text))
+        # Spacer's interpretation of Inv: its else-value, argument i written Var(i).
+        formula = z3.substitute_vars(body.else_value(), *here) if isinstance(body, z3.FuncInterp) else z3.BoolVal(True)
+        return ChcResult("proved", seconds, invariant=re.sub(r"\s+", " ", text), formula=formula)
     if result == z3.unsat:
         return ChcResult("violated", seconds)
-    return ChcResult("unknown", seconds, why=solver.reason_unknown() or "solver unknown")
+    return ChcResult("unknown", seconds, why=budget.why)

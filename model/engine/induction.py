@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import z3
 
+from model.engine.budget import Budget
 from model.engine.readable import infix
 from model.symbolic import StepArgs, SymState
 from model.system import System
@@ -51,6 +52,8 @@ class Proof:
     parametric: bool = False
     cti: Cti | None = None
     why: str = ""
+    formulas: tuple[tuple[str, str, Any], ...] = attrs.field(default=(), eq=False, repr=False)
+    """The kept conjuncts as (name, claim, formula over the step-0 state): the proof's certificate."""
 
 
 def conjuncts(
@@ -64,7 +67,9 @@ def conjuncts(
     return {n: v for n, v in out.items() if n not in dropped}
 
 
-def prove(system: System, prop: Property, k: int = 1, timeout: float = 60.0, seed: int = 0) -> Proof:
+def prove(
+    system: System, prop: Property, k: int = 1, timeout: float | None = None, seed: int = 0, budget: Budget | None = None
+) -> Proof:
     """Try the parametric proof first, then with the parameters pinned; never report a failure as proved.
 
     Lemmas are pruned Houdini-style: a lemma broken by some action is dropped and the rest retried;
@@ -72,25 +77,30 @@ def prove(system: System, prop: Property, k: int = 1, timeout: float = 60.0, see
     kept only if the proof fails without it, so `needed` is minimal.
     """
     started = time.monotonic()
-
-    def left() -> float:
-        return timeout - (time.monotonic() - started)
+    if budget is None:
+        budget = Budget(seconds=timeout) if timeout is not None else Budget()
 
     last: Proof | None = None
     for parametric in (True, False):
         for depth in range(1, k + 1):
-            if left() <= 0:
-                return Proof("unknown", depth, time.monotonic() - started, why="timeout")
-            last = _houdini(system, prop, depth, parametric, None, left, seed)
+            if budget.exhausted():
+                return Proof("unknown", depth, time.monotonic() - started, why=budget.why)
+            last = _houdini(system, prop, depth, parametric, None, budget, seed)
             if last.verdict == "proved":
                 needed = list(last.needed)
+                minimal = True
                 for name in list(needed):
-                    if left() <= 0:
-                        break
-                    without = _houdini(system, prop, depth, parametric, set(needed) - {name}, left, seed)
+                    without = _houdini(system, prop, depth, parametric, set(needed) - {name}, budget, seed)
                     if without.verdict == "proved":
+                        # Its invariant is the one that holds without the assumption: the certificate
+                        # must pair the assumptions reported with the invariant that needs only them.
                         needed.remove(name)
-                return attrs.evolve(last, needed=tuple(sorted(needed)), seconds=time.monotonic() - started)
+                        last = without
+                    elif without.cti is None and without.why:
+                        minimal = False  # out of budget: the rest are reported as needed, not shown minimal
+                        break
+                why = "" if minimal else f"assumptions not minimised ({budget.why})"
+                return attrs.evolve(last, needed=tuple(sorted(needed)), seconds=time.monotonic() - started, why=why)
             if last.why and last.cti is None:
                 return attrs.evolve(last, seconds=time.monotonic() - started)
     assert last is not None
@@ -98,13 +108,13 @@ def prove(system: System, prop: Property, k: int = 1, timeout: float = 60.0, see
 
 
 def _houdini(
-    system: System, prop: Property, k: int, parametric: bool, allowed: set[str] | None, left: Any, seed: int
+    system: System, prop: Property, k: int, parametric: bool, allowed: set[str] | None, budget: Budget, seed: int
 ) -> Proof:
     dropped: set[str] = set()
     while True:
-        if left() <= 0:
-            return Proof("unknown", k, 0.0, why="timeout")
-        attempt = _attempt(system, prop, k, parametric, left(), seed, dropped, allowed)
+        if budget.exhausted():
+            return Proof("unknown", k, 0.0, why=budget.why)
+        attempt = _attempt(system, prop, k, parametric, budget, seed, dropped, allowed)
         if attempt.verdict == "proved" or attempt.cti is None or prop.name in attempt.cti.broken:
             return attempt
         dropped |= set(attempt.cti.broken)
@@ -115,7 +125,7 @@ def _attempt(
     prop: Property,
     k: int,
     parametric: bool,
-    timeout: float,
+    budget: Budget,
     seed: int,
     dropped: set[str],
     allowed: set[str] | None,
@@ -141,7 +151,6 @@ def _attempt(
     def solver() -> z3.Solver:
         sv = z3.Solver()
         sv.set("random_seed", seed)
-        sv.set("timeout", max(1, int((timeout - (time.monotonic() - started)) * 1000)))
         sv.set("unsat_core", True)
         sv.add(*background)
         return sv
@@ -154,9 +163,9 @@ def _attempt(
     inv0 = conjuncts(system, prop, s0, dropped)
     sv = solver()
     sv.add(system.initial_state(s0), z3.Not(z3.And(*(f for f, _ in inv0.values()))))
-    result = sv.check(*usable)
+    result = budget.check(sv, *usable)
     if result == z3.unknown:
-        return Proof("unknown", k, time.monotonic() - started, why=sv.reason_unknown() or "solver unknown")
+        return Proof("unknown", k, time.monotonic() - started, why=budget.why)
     if result == z3.sat:
         model = sv.model()
         broken = tuple(n for n, (f, _) in inv0.items() if z3.is_false(model.eval(f, model_completion=True)))
@@ -176,9 +185,9 @@ def _attempt(
             sv.add(system.trans(states[j], args[j], states[j + 1]))
         sv.add(system.trans(states[k - 1], args[k - 1], states[k], only=frozenset({action})))
         sv.add(z3.Not(z3.And(*(f for f, _ in invs[k].values()))))
-        result = sv.check(*usable)
+        result = budget.check(sv, *usable)
         if result == z3.unknown:
-            return Proof("unknown", k, time.monotonic() - started, why=sv.reason_unknown() or "solver unknown")
+            return Proof("unknown", k, time.monotonic() - started, why=budget.why)
         if result == z3.sat:
             model = sv.model()
             broken = tuple(n for n, (f, _) in invs[k].items() if z3.is_false(model.eval(f, model_completion=True)))
@@ -200,4 +209,5 @@ def _attempt(
         invariant=invariant,
         needed=tuple(sorted(needed)),
         parametric=parametric,
+        formulas=tuple((n, text, f) for n, (f, text) in invs[0].items()),
     )

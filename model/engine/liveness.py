@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 import z3
 
+from model.engine.budget import Budget
 from model.engine.verdict import Finding
 from model.system import System
 from model.trace import Trace
@@ -71,9 +72,10 @@ def taken(system: System, a: Any, action: str, values: dict[str, int]) -> z3.Boo
     return z3.And(a.act == index, *(a.named[n] == v for n, v in values.items()))
 
 
-def lasso(system: System, prop: Property, depth: int, seed: int = 0, timeout: float = 60.0) -> Lasso:
+def lasso(system: System, prop: Property, depth: int, seed: int = 0, budget: Budget | None = None) -> Lasso:
     """The shortest lasso violating a liveness property within `depth` steps (see the module docstring)."""
     started = time.monotonic()
+    budget = budget or Budget()
     solver = z3.SolverFor("QF_LIA")
     solver.set("random_seed", seed)
     clock = system.config.clock
@@ -90,10 +92,6 @@ def lasso(system: System, prop: Property, depth: int, seed: int = 0, timeout: fl
         args.append(system.args(k - 1))
         states.append(system.state(k))
         solver.add(system.trans(states[k - 1], args[k - 1], states[k]))
-        remaining = timeout - (time.monotonic() - started)
-        if remaining <= 0:
-            return Lasso(Finding("unknown", k, time.monotonic() - started, clean_below=k, why="timeout", seed=seed), None)
-        solver.set("timeout", max(1, int(remaining * 1000)))
         loop = z3.Int(f"loop@{k}")
         inside = [z3.And(loop <= j) for j in range(k + 1)]
         parts = [loop >= 0, loop < k]
@@ -114,7 +112,7 @@ def lasso(system: System, prop: Property, depth: int, seed: int = 0, timeout: fl
             always = z3.And(*(z3.Implies(inside[j], system.enabled(states[j], action, values)) for j in range(k)))
             once = z3.Or(*(z3.And(inside[j], taken(system, args[j], action, values)) for j in range(k)))
             parts.append(z3.Implies(always, once))
-        result = solver.check(z3.And(*parts))
+        result = budget.check(solver, z3.And(*parts))
         if result == z3.sat:
             model = solver.model()
             trace = Trace(
@@ -125,8 +123,7 @@ def lasso(system: System, prop: Property, depth: int, seed: int = 0, timeout: fl
             finding = Finding("violated", k, time.monotonic() - started, trace, clean_below=k, seed=seed)
             return Lasso(finding, at)
         if result == z3.unknown:
-            why = solver.reason_unknown() or "solver unknown"
-            return Lasso(Finding("unknown", k, time.monotonic() - started, clean_below=k, why=why, seed=seed), None)
+            return Lasso(Finding("unknown", k, time.monotonic() - started, clean_below=k, why=budget.why, seed=seed), None)
     return Lasso(Finding("bounded", depth, time.monotonic() - started, clean_below=depth + 1, seed=seed), None)
 
 
@@ -140,20 +137,18 @@ def deadline_property(prop: Property) -> Property:
     return Property(f"{prop.name}.deadlines", "safety", holds, prop.families)
 
 
-def prove(system: System, prop: Property, timeout: float = 60.0, seed: int = 0) -> Any:
+def prove(system: System, prop: Property, seed: int = 0, budget: Budget | None = None) -> Any:
     """(a), (b) and (c) of the module docstring; `proved` only if all three hold."""
     from model.engine import induction
 
     started = time.monotonic()
+    budget = budget or Budget()
     deadlines = deadline_property(prop)
     if any(due is None for _, _, due in obligations(system, prop, system.state(0))):
         return induction.Proof("unknown", 1, 0.0, why="an obligation has no deadline: only the lasso search applies")
-    proof = induction.prove(system, deadlines, k=1, timeout=timeout, seed=seed)
+    proof = induction.prove(system, deadlines, k=1, seed=seed, budget=budget)
     if proof.verdict != "proved":
         return attrs.evolve(proof, why=f"(a) the deadlines are not inductive: {proof.why or 'counterexample to induction'}")
-
-    def left() -> float:
-        return timeout - (time.monotonic() - started)
 
     s, s2, a = system.state(0), system.state(1), system.args(0)
     kept = {c.name for c in proof.invariant}
@@ -164,9 +159,8 @@ def prove(system: System, prop: Property, timeout: float = 60.0, seed: int = 0) 
     def unsat(*formulas: Any) -> bool | None:
         sv = z3.Solver()
         sv.set("random_seed", seed)
-        sv.set("timeout", max(1, int(left() * 1000)))
         sv.add(system.domain(), *system.pinned(), *inv, *formulas)
-        result = sv.check()
+        result = budget.check(sv)
         return None if result == z3.unknown else result == z3.unsat
 
     # (a') the measure stays within its bound in every reachable state.

@@ -13,6 +13,7 @@ import time
 import attrs
 import z3
 
+from model.engine.budget import Budget
 from model.symbolic import StepArgs
 from model.system import Step, System
 from model.trace import Trace
@@ -31,10 +32,10 @@ class Loss:
     why: str = ""
 
 
-def max_loss(system: System, depth: int, seed: int = 0, timeout: float = 60.0) -> Loss:
+def max_loss(system: System, depth: int, seed: int = 0, budget: Budget | None = None) -> Loss:
     started = time.monotonic()
+    budget = budget or Budget()
     opt = z3.Optimize()
-    opt.set("timeout", max(1, int(timeout * 1000)))
     z3.set_param("smt.random_seed", seed)
     states = [system.state(0)]
     args: list[StepArgs] = []
@@ -48,10 +49,10 @@ def max_loss(system: System, depth: int, seed: int = 0, timeout: float = 60.0) -
             opt.add(z3.Implies(args[-1].act == IDLE, a.act == IDLE))
         args.append(a)
     handle = opt.maximize(system.protocol.adversary_value(system.view(states[-1]), SYMBOLIC))
-    result = opt.check()
+    result = budget.check(opt)
     seconds = time.monotonic() - started
     if result != z3.sat:
-        return Loss("unknown", None, depth, seconds, why=opt.reason_unknown() or str(result))
+        return Loss("unknown", None, depth, seconds, why=budget.why or str(result))
     upper = handle.upper()
     if not z3.is_int_value(upper):
         return Loss("unbounded", None, depth, seconds, why="an unlimited amount within the bound")
