@@ -2,96 +2,151 @@
 
 Exit codes: 0 every verdict as expected (or, for `check`, the property holds); 1 a mismatch (an
 unexpected violation, an unreachable witness, an expected attack no longer found, a trace that
-does not replay); 2 bad input or a tool problem, as one line naming the file and the field.
+does not replay); 2 bad input or a tool problem, as one line naming the file and the field; 130
+interrupted (Ctrl-C), as one line.
+
+The heavy modules (Z3, the registries) are imported by the commands that need them, inside
+`main`, so that a Ctrl-C or a usage error is handled as one line however early it comes.
 """
 
 from __future__ import annotations
 
+import _thread
 import argparse
+import contextlib
 import json
 import os
+import re
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from model import corpus, itf, verification
-from model.check import MAX_LOSS, Result, check
-from model.configuration import Bounds
-from model.errors import BadInput, ToolError
-from model.scenarios import Scenario, discover
-from properties import PROPERTIES, get
+from model.errors import BadInput, ToolError, integer
+
+if TYPE_CHECKING:
+    from model.check import Result
+    from model.configuration import Bounds
+
+CL = "command line"
+MAX_JOBS = 256
+"""Worker processes `verify -j` may start (each holds a solver; more only thrash)."""
+INTERRUPTED = 130
+"""128 + SIGINT, what a shell reports for a command stopped by Ctrl-C."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        print(f"bridgeproof: command line: {message}", file=sys.stderr)
+        field, why = _usage_field(message)
+        print(f"bridgeproof: {CL}: {field}: {why}", file=sys.stderr)
         raise SystemExit(2)
+
+
+def _usage_field(message: str) -> tuple[str, str]:
+    """argparse's complaint as a field and a reason, like every other bad input
+    (`argument -j/--jobs: invalid int value: 'x'` is about `--jobs`)."""
+    message = " ".join(message.split())
+    if m := re.fullmatch(r"argument (\S+): (.*)", message):
+        names = m.group(1).split("/")
+        return next((n for n in names if n.startswith("--")), names[-1]), m.group(2)
+    if m := re.fullmatch(r"the following arguments are required: (.*)", message):
+        names = m.group(1).split(", ")
+        return names[0], "required" + (f" (and so are {', '.join(names[1:])})" if names[1:] else "")
+    if m := re.fullmatch(r"one of the arguments (.*) is required", message):
+        return "/".join(m.group(1).split()), "give one of them"
+    if m := re.fullmatch(r"unrecognized arguments: (.*)", message):
+        return m.group(1).split()[0], f"not an argument of this command ({m.group(1)})"
+    if m := re.fullmatch(r"ambiguous option: (\S+) (.*)", message):
+        return m.group(1), f"ambiguous option: {m.group(2)}"
+    return "arguments", message
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
-        if "=" not in pair:
-            raise BadInput("command line", "--param", f"expected NAME=VALUE, got {pair!r}")
-        name, value = pair.split("=", 1)
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise BadInput(CL, "--param", f"expected NAME=VALUE, got {pair!r}")
         out[name.strip()] = value.strip()
     return out
+
+
+def _bounds(ns: argparse.Namespace) -> Bounds:
+    """The bounds of `check` and `synth`, within the limits a scenario file has (scenarios/README.md)."""
+    from model.configuration import Bounds
+    from model.scenarios import LIMITS, LOWS
+
+    names = ("depth", "messages", "supply")
+    return Bounds(**{k: integer(getattr(ns, k), CL, f"--{k}", LOWS[k], LIMITS[k]) for k in names})
+
+
+def _corpus(ns: argparse.Namespace) -> Path | None:
+    """`--corpus DIR`: where traces go (and, for replay and curate, come from) instead of the default."""
+    if getattr(ns, "corpus", None) is None:
+        return None
+    path = Path(ns.corpus)
+    if path.exists() and not path.is_dir():
+        raise BadInput(CL, "--corpus", f"{ns.corpus} is not a folder")
+    return path
 
 
 def _split_params(family_id: str, trust_id: str | None, pairs: list[str]) -> tuple[Any, Any]:
     """The family and the trust model from `--protocol`, `--trust` and `--param NAME=VALUE` (each name
     goes to whichever of the two has that parameter)."""
+    import attrs
+
     from model.protocols import PROTOCOLS
     from model.trust import TRUST_MODELS
 
-    where = "command line"
     params = _params(pairs)
-    family_cls = PROTOCOLS.get(family_id, where, "--protocol")
-    family_names = {a.name for a in __import__("attrs").fields(family_cls)}
-    family = PROTOCOLS.build(family_id, {k: v for k, v in params.items() if k in family_names}, where, "--param")
+    family_cls = PROTOCOLS.get(family_id, CL, "--protocol")
+    family_names = {a.name for a in attrs.fields(family_cls)}
+    family = PROTOCOLS.build(family_id, {k: v for k, v in params.items() if k in family_names}, CL, "--param")
     rest = {k: v for k, v in params.items() if k not in family_names}
     if family.trust == "none":
         if trust_id is not None:
-            raise BadInput(where, "--trust", f"{family.id} has no claims for a trust model to judge")
+            raise BadInput(CL, "--trust", f"{family.id} has no claims for a trust model to judge")
         if rest:
-            raise BadInput(where, f"--param {next(iter(rest))}", f"not a parameter of {family.id}")
+            raise BadInput(CL, f"--param.{next(iter(rest))}", f"not a parameter of {family.id}")
         return family, None
     if trust_id is None:
-        raise BadInput(where, "--trust", f"missing: {family.id} needs a trust model")
-    TRUST_MODELS.get(trust_id, where, "--trust")
-    return family, TRUST_MODELS.build(trust_id, rest, where, "--param")
+        raise BadInput(CL, "--trust", f"missing: {family.id} needs a trust model")
+    TRUST_MODELS.get(trust_id, CL, "--trust")
+    return family, TRUST_MODELS.build(trust_id, rest, CL, "--param")
 
 
 def _check(ns: argparse.Namespace) -> int:
-    from model.reference.world import check as check_config
+    from model import corpus, itf
+    from model.check import check
+    from model.scenarios import MAX_SEED, Scenario, fit
+    from properties import get
 
-    where = "command line"
     family, trust = _split_params(ns.protocol, ns.trust, ns.param)
-    prop = get(ns.property, where, "--property")
+    prop = get(ns.property, CL, "--property")
     if not prop.applies_to(family):
-        raise BadInput(where, "--property", f"{prop.name} is a property of {', '.join(prop.families)}, not of {family.id}")
-    for name in ("depth", "messages", "supply"):
-        value = getattr(ns, name)
-        if value < (0 if name == "depth" else 1) or value > 10_000:
-            raise BadInput(where, f"--{name}", f"out of range: {value}")
-    bounds = Bounds(depth=ns.depth, messages=ns.messages, supply=ns.supply)
+        raise BadInput(CL, "--property", f"{prop.name} is a property of {', '.join(prop.families)}, not of {family.id}")
+    bounds = _bounds(ns)
+    seed = integer(ns.seed, CL, "--seed", 0, MAX_SEED)
+    if not 0 < ns.timeout < 1e9:  # nan and inf fail too
+        raise BadInput(CL, "--timeout", f"must be a positive number of seconds, got {ns.timeout!r}")
+    root = _corpus(ns) or corpus.ROOT
     params = {**family.describe(), **(trust.describe() if trust is not None else {})}
     label = "-".join(f"{k}{'+'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}" for k, v in params.items())
     sc = Scenario(
         name=f"check-{label}" if label else "check",
-        path=where,
+        path=CL,
         protocol=family,
         trust=trust,
         bounds=bounds,
         expect={},
-        seed=ns.seed,
+        seed=seed,
         timeout=ns.timeout,
+        corpus=root,
     )
-    try:
-        check_config(sc.config)
-    except ValueError as e:
-        raise BadInput(where, "--trust" if trust is not None else "--protocol", str(e)) from None
-    r = check(sc, prop.name, prove=ns.prove, engine=ns.engine)
+    fit(sc.config, CL, "--protocol", "--trust", "--param.", params=("--param", "--param"))
+    r = check(sc, prop.name, root=root, prove=ns.prove, engine=ns.engine)
     out = {
         "protocol": family.id,
         "trust": trust.id if trust is not None else None,
@@ -120,13 +175,15 @@ def _check(ns: argparse.Namespace) -> int:
 
 
 def _describe(r: Result) -> str:
+    from model.check import MAX_LOSS
+
     if r.property == MAX_LOSS:
         bound = f" against {r.expected}" if r.expected else ""
         return f"max_loss: {r.verdict}{bound}: the adversary can hold {r.max_loss} within {r.depth} steps {r.why}".rstrip()
     if r.verdict == "violated":
         return (
             f"{r.property}: violated by a trace of {r.depth} steps; no violation exists at any smaller depth "
-            f"(checked {r.clean_below} depths) -> {r.counterexample}"
+            f"(checked {r.clean_below} depths) -> {r.counterexample or 'trace not saved'}"
         )
     if r.verdict == "bounded":
         extra = f"; {r.why}" if r.why else ""
@@ -141,10 +198,15 @@ def _describe(r: Result) -> str:
 
 
 def _verify(ns: argparse.Namespace) -> int:
+    from model import verification
+    from model.scenarios import discover
+
+    jobs = integer(ns.jobs, CL, "--jobs", 0, MAX_JOBS)
+    root = _corpus(ns)
     paths = [Path(p) for p in ns.paths] or [Path("scenarios")]
     scenarios = discover(paths)
-    workers = ns.jobs or os.cpu_count() or 1
-    run = verification.run(scenarios, workers, prove=not ns.no_prove, loss=not ns.no_loss)
+    workers = jobs or os.cpu_count() or 1
+    run = verification.run(scenarios, workers, prove=not ns.no_prove, loss=not ns.no_loss, root=root)
     results, fixed = list(run.results), run.regressions
     if ns.json:
         rows = []
@@ -186,33 +248,41 @@ def _table(results: list[Result], fixed: dict[tuple[str, str], str]) -> str:
 
 
 def _show(ns: argparse.Namespace) -> int:
-    print(itf.show(itf.load(Path(ns.file))))
+    from model import itf
+
+    document = itf.load(Path(ns.file))
+    itf.check_states(document)
+    print(itf.show(document))
     return 0
 
 
 def _replay(ns: argparse.Namespace) -> int:
+    from model import corpus, itf
     from model.replay import replay
 
-    paths = [Path(p) for p in ns.files] or corpus.curated()
+    root = _corpus(ns) or corpus.ROOT
+    paths = [Path(p) for p in ns.files] or corpus.curated(root)
     if not paths:
-        raise BadInput(str(corpus.ROOT), "files", "no curated counterexamples to replay")
+        raise BadInput(str(root), "files", "no curated counterexamples to replay")
     ok = True
     for p in paths:
-        r = replay(itf.load(p))
+        document = itf.load(p)
+        itf.check_states(document)
+        r = replay(document)
         ok &= r.ok
         print(f"{'ok ' if r.ok else 'BAD'} {p}: {r.summary()}")
     return 0 if ok else 1
 
 
 def _synth(ns: argparse.Namespace) -> int:
-    from model.synthesis import synthesize
+    from model.synthesis import LIMIT, synthesize
 
-    goal, parameter = ("minimal", ns.minimal) if ns.minimal else ("breaking", ns.breaking)
+    goal, parameter = ("minimal", ns.minimal) if ns.minimal is not None else ("breaking", ns.breaking)
     if not parameter:
-        raise BadInput("command line", "--minimal/--breaking", "name the parameter to search for")
-    get(ns.property, "command line", "--property")
-    bounds = Bounds(depth=ns.depth, messages=ns.messages, supply=ns.supply)
-    result = synthesize(ns.protocol, ns.trust, _params(ns.param), ns.property, parameter, goal, bounds, low=ns.low)
+        raise BadInput(CL, f"--{goal}", "name the parameter to search for")
+    bounds = _bounds(ns)
+    low = integer(ns.low, CL, "--low", 0, LIMIT)
+    result = synthesize(ns.protocol, ns.trust, _params(ns.param), ns.property, parameter, goal, bounds, low=low)
     out: dict[str, Any] = {
         "parameter": parameter,
         "goal": goal,
@@ -239,7 +309,9 @@ def _synth(ns: argparse.Namespace) -> int:
 
 def _curate(ns: argparse.Namespace) -> int:
     """Move inbox traces into the curated corpus (never replacing a curated file)."""
-    moved = corpus.curate()
+    from model import corpus
+
+    moved = corpus.curate(_corpus(ns) or corpus.ROOT)
     for target in moved:
         print(f"curated {target}")
     print(f"{len(moved)} curated")
@@ -249,6 +321,7 @@ def _curate(ns: argparse.Namespace) -> int:
 def _list(ns: argparse.Namespace) -> int:
     from model.protocols import PROTOCOLS
     from model.trust import TRUST_MODELS
+    from properties import PROPERTIES
 
     data: dict[str, Any] = {
         "protocols": {
@@ -289,6 +362,8 @@ def _first_line(cls: type) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
+    from model.configuration import Bounds
+
     p = _Parser(prog="bridgeproof", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -305,6 +380,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--prove", action="store_true", help="try an unbounded proof (BMC looks for the attack if it fails)")
     c.add_argument("--engine", choices=("induction", "chc"), default="induction", help="the prover: k-induction with lemmas, or Spacer")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--corpus", metavar="DIR", help="where a counterexample goes (default: ./counterexamples)")
     c.set_defaults(run=_check)
 
     v = sub.add_parser("verify", help="run scenario files (default: scenarios/)")
@@ -313,6 +389,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of cores)")
     v.add_argument("--no-prove", action="store_true", help="BMC only: report bounded, never proved")
     v.add_argument("--no-loss", action="store_true", help="skip max_loss unless a scenario asserts it")
+    v.add_argument(
+        "--corpus", metavar="DIR", help="where traces go (default: counterexamples/ beside each scenario's scenarios/)"
+    )
     v.set_defaults(run=_verify)
 
     s = sub.add_parser("show", help="print a counterexample file as a short program")
@@ -321,6 +400,7 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("replay", help="replay counterexample files on the reference implementation")
     r.add_argument("files", nargs="*")
+    r.add_argument("--corpus", metavar="DIR", help="replayed when no file is named (default: ./counterexamples)")
     r.set_defaults(run=_replay)
 
     sy = sub.add_parser("synth", help="the weakest safe parameter, or the smallest one that breaks a property")
@@ -339,6 +419,7 @@ def parser() -> argparse.ArgumentParser:
     sy.set_defaults(run=_synth)
 
     cu = sub.add_parser("curate", help="move new traces from counterexamples/_inbox into the curated corpus")
+    cu.add_argument("--corpus", metavar="DIR", help="the corpus whose inbox to curate (default: ./counterexamples)")
     cu.set_defaults(run=_curate)
 
     ls = sub.add_parser("list", help="protocols, trust models and properties")
@@ -348,15 +429,68 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ns = parser().parse_args(argv)
+    with _interruptible():
+        try:
+            ns = parser().parse_args(argv)
+            return int(ns.run(ns))
+        except BadInput as e:
+            print(f"bridgeproof: {e.line()}", file=sys.stderr)
+            return 2
+        except ToolError as e:
+            print(f"bridgeproof: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("bridgeproof: interrupted", file=sys.stderr)
+            return INTERRUPTED
+        except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+            sys.stderr.close()
+            return 0
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C ends the command promptly, as KeyboardInterrupt in this thread, even inside a solver call.
+
+    NOTE(ctrl-c): while Z3 solves it takes SIGINT over and, on Ctrl-C, only cancels the query, which
+    returns `unknown`: Python never sees the interrupt and the run goes on, reporting unknowns. So
+    SIGINT is blocked in this thread (and in the worker processes it forks, which inherit the mask)
+    and taken by a helper thread, which cancels the running solver call and interrupts this thread.
+    A process that starts with SIGINT ignored (a background job) keeps ignoring it.
+    """
+    usable = hasattr(signal, "pthread_sigmask") and hasattr(signal, "sigtimedwait")
+    if not usable or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    stop = threading.Event()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    threading.Thread(target=_take_sigint, args=(stop,), name="bridgeproof-sigint", daemon=True).start()
     try:
-        return int(ns.run(ns))
-    except BadInput as e:
-        print(f"bridgeproof: {e.line()}", file=sys.stderr)
-        return 2
-    except ToolError as e:
-        print(f"bridgeproof: {e}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
-        sys.stderr.close()
-        return 0
+        yield
+    finally:
+        stop.set()
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _take_sigint(stop: threading.Event) -> None:
+    """Wait for SIGINT; then cancel the solver and raise KeyboardInterrupt in the main thread. After
+    the command (`stop`), a late SIGINT is still turned into KeyboardInterrupt, as it would be anyway."""
+    while True:
+        if signal.sigtimedwait({signal.SIGINT}, 0.1) is not None:
+            if not stop.is_set():
+                _cancel_solver()
+            _thread.interrupt_main()
+            return
+        if stop.is_set():
+            return
+
+
+def _cancel_solver() -> None:
+    """Interrupt the Z3 call the main thread may be in: each check runs in Z3's main context
+    (`check.fresh_solver_context`), and an interrupt there makes the call return at once."""
+    z3 = sys.modules.get("z3.z3")
+    context = getattr(z3, "_main_ctx", None) if z3 is not None else None
+    if context is not None:
+        context.interrupt()

@@ -7,8 +7,10 @@ overwritten: a trace equal to a stored one reuses it; a different one gets a new
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,23 @@ from model.errors import ToolError
 
 ROOT = Path("counterexamples")
 INBOX = "_inbox"
+SLUG_MAX = 100
+"""Characters of a file name taken from a scenario name (with the suffixes, well under 255 bytes)."""
+
+
+def slug(name: str) -> str:
+    """A scenario name as a safe file name: `/` becomes `--`, anything but letters, digits and `._+-`
+    becomes `_`, no leading dot, and a name too long keeps a prefix and a hash of the whole.
+
+    Names come from scenario files, from command-line parameters and from the `#meta` of inbox files,
+    so none is trusted to be a file name; a shipped name (letters, digits, `-`) is its own slug.
+    """
+    text = re.sub(r"[^A-Za-z0-9._+-]", "_", name.replace("/", "--")) or "_"
+    if text.startswith("."):
+        text = "_" + text[1:]
+    if len(text) > SLUG_MAX:
+        text = f"{text[: SLUG_MAX - 13]}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+    return text
 
 
 def relative(protocol: str, trust: str, prop: str, slug: str, expect: str) -> Path:
@@ -84,9 +103,8 @@ def curate(root: Path = ROOT) -> list[Path]:
         scenario = str(itf.load(p)["meta"].get("scenario", "trace"))
         if scenario.startswith("synth-"):
             continue
-        slug = scenario.replace("/", "--")
         expect = "fixed" if rel.name.endswith(".fixed.itf.json") else "violation"
-        base = rel.parent / relative("", "", "", slug, expect).name
+        base = rel.parent / relative("", "", "", slug(scenario), expect).name
         n = 1
         while (root / numbered(base, n)).exists():
             n += 1

@@ -37,10 +37,22 @@ def table(value: Any, where: str, field: str) -> dict[str, Any]:
     return value
 
 
-def integer(value: Any, where: str, field: str, low: int) -> int:
-    """An integer (never a bool) of at least `low`, or bad input naming the field."""
+def integer(value: Any, where: str, field: str, low: int, high: int | None = None) -> int:
+    """An integer (never a bool) in `low..high`, or bad input naming the field.
+
+    The upper bound is what keeps a typo (a million message ids, a 40-digit supply) from becoming a
+    search that never ends or a number the solver's parameters cannot hold.
+    """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadInput(where, field, f"expected an integer, got {value!r}")
+        raise BadInput(where, field, f"expected an integer, got {short(value)}")
     if value < low:
-        raise BadInput(where, field, f"must be >= {low}, got {value}")
+        raise BadInput(where, field, f"must be >= {low}, got {short(value)}")
+    if high is not None and value > high:
+        raise BadInput(where, field, f"must be <= {high}, got {short(value)}")
     return value
+
+
+def short(value: Any) -> str:
+    """A value for a one-line message: its repr, cut short (a 5,000-digit number is not a message)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} characters)"

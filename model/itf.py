@@ -19,7 +19,8 @@ from typing import Any
 
 from model import meta as meta_of
 from model.configuration import Configuration
-from model.errors import BadInput, ToolError
+from model.declarations import Domain, Field
+from model.errors import BadInput, ToolError, integer, short
 from model.trace import Trace
 
 FORMAT_URL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
@@ -61,16 +62,25 @@ def decode_value(expr: Any, where: str, field: str) -> Any:
     if isinstance(expr, dict):
         if "#bigint" in expr:
             raw = expr["#bigint"]
-            if not isinstance(raw, str) or not re.fullmatch(r"-?[0-9]+", raw):
-                raise BadInput(where, field, f"#bigint must be a decimal string, got {raw!r}")
+            if not isinstance(raw, str) or not re.fullmatch(r"-?[0-9]{1,4000}", raw):
+                raise BadInput(where, field, f"#bigint must be a decimal string (<= 4000 digits), got {short(raw)}")
             return int(raw)
         if "#map" in expr:
             pairs = expr["#map"]
             if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 for p in pairs):
                 raise BadInput(where, field, "#map must be a list of [key, value] pairs")
-            return {decode_value(k, where, field): decode_value(v, where, field) for k, v in pairs}
-        if "#set" in expr or "#tup" in expr:
-            return [decode_value(e, where, field) for e in expr.get("#set", expr.get("#tup"))]
+            out = {}
+            for k, v in pairs:
+                key = decode_value(k, where, field)
+                if not isinstance(key, (str, int)):
+                    raise BadInput(where, field, f"#map key {short(k)}: a key is a string or an integer")
+                out[key] = decode_value(v, where, field)
+            return out
+        for tag in ("#set", "#tup"):
+            if tag in expr:
+                if not isinstance(expr[tag], list):
+                    raise BadInput(where, field, f"{tag} must be a list, got {short(expr[tag])}")
+                return [decode_value(e, where, field) for e in expr[tag]]
         return {k: decode_value(v, where, f"{field}.{k}") for k, v in expr.items() if not k.startswith("#")}
     if isinstance(expr, (int, float)):
         raise BadInput(where, field, f"plain JSON number {expr!r}: ITF integers are written {{\"#bigint\": \"...\"}}")
@@ -138,6 +148,10 @@ def load(path: Path) -> dict[str, Any]:
         raise BadInput(where, "file", "is a folder, not a counterexample file") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise BadInput(where, "file", f"not JSON: {e}") from None
+    except RecursionError:
+        raise BadInput(where, "file", "nested too deeply to be a counterexample") from None
+    except OSError as e:
+        raise BadInput(where, "file", f"cannot read: {e.strerror}") from None
     if not isinstance(raw, dict):
         raise BadInput(where, "file", "the top level must be an object")
     if not isinstance(raw.get("vars"), list) or not all(isinstance(v, str) for v in raw["vars"]):
@@ -151,10 +165,11 @@ def load(path: Path) -> dict[str, Any]:
     for key in ("protocol", "trust", "params", "bounds", "property", "expect", "steps"):
         if key not in meta:
             raise BadInput(where, f"#meta.{key}", "missing")
-    if meta["expect"] not in EXPECTS:
-        raise BadInput(where, "#meta.expect", f"must be one of {', '.join(EXPECTS)}, got {meta['expect']!r}")
+    if not isinstance(meta["expect"], str) or meta["expect"] not in EXPECTS:
+        raise BadInput(where, "#meta.expect", f"must be one of {', '.join(EXPECTS)}, got {short(meta['expect'])}")
     cfg = meta_of.configuration(meta, where)
     family = cfg.protocol
+    _check_property(meta, cfg, where)
     version = meta.get("vocabulary", 1)
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= family.vocabulary:
         raise BadInput(where, "#meta.vocabulary", f"unknown vocabulary version {version!r}")
@@ -170,7 +185,12 @@ def load(path: Path) -> dict[str, Any]:
             raise BadInput(where, f"#meta.steps[{i}]", "needs an action name and an args object")
         declared = cfg.action.get(step["action"])
         if meta["expect"] == "fixed":
-            # A defended variant may refuse the attack's call outright: that is for the replay to show.
+            # A defended variant may refuse the attack's call outright (an action or an argument it
+            # does not have): that is for the replay to show. A value is still a value.
+            for name, value in step["args"].items():
+                arg = declared.arg(name) if declared is not None and name in declared.arg_names else None
+                if type(value) not in (int, str) or (arg is not None and arg.domain is None and type(value) is not int):
+                    raise BadInput(where, f"#meta.steps[{i}].args.{name}", f"bad value {short(value)}")
             continue
         if declared is None:
             raise BadInput(where, f"#meta.steps[{i}].action", f"{step['action']!r} is not an action of this configuration")
@@ -181,9 +201,12 @@ def load(path: Path) -> dict[str, Any]:
             ok = arg.domain.position(value) is not None if arg.domain is not None else type(value) is int
             if not ok:
                 raise BadInput(where, f"#meta.steps[{i}].args.{name}", f"bad value {value!r}")
+    refused_at = meta.get("refused_at")
+    if refused_at is not None:
+        integer(refused_at, where, "#meta.refused_at", 1)  # past the steps: for the replay to disagree
     loop = raw.get("loop")
     if loop is not None and (isinstance(loop, bool) or not isinstance(loop, int) or not 0 <= loop < len(states)):
-        raise BadInput(where, "loop", f"must be the index of a state, got {loop!r}")
+        raise BadInput(where, "loop", f"must be the index of a state, got {short(loop)}")
     decoded = []
     for i, state in enumerate(states):
         if not isinstance(state, dict):
@@ -193,10 +216,103 @@ def load(path: Path) -> dict[str, Any]:
             if v not in state:
                 raise BadInput(where, f"states[{i}].{v}", "missing")
             row[v] = decode_value(state[v], where, f"states[{i}].{v}")
-        decoded.append(family.upgrade_state(version, row) if version < family.vocabulary else row)
+        if version < family.vocabulary:
+            try:
+                row = family.upgrade_state(version, row)
+            except (KeyError, TypeError, AttributeError, ValueError):
+                raise BadInput(where, f"states[{i}]", f"does not fit vocabulary version {version}") from None
+        decoded.append(row)
     if meta["expect"] == "violation" and len(decoded) != len(steps) + 1:
         raise BadInput(where, "states", f"{len(decoded)} states for {len(steps)} steps (want one more state than steps)")
     return {"meta": meta, "states": decoded, "path": where, "config": cfg, "loop": loop}
+
+
+def _check_property(meta: dict[str, Any], cfg: Configuration, where: str) -> None:
+    """The property is one of this family's, or max_loss with the bound the file was checked against."""
+    from properties import PROPERTIES
+
+    name = meta["property"]
+    if name == "max_loss":
+        if not cfg.protocol.measures_loss():
+            raise BadInput(where, "#meta.property", f"{cfg.protocol.id} has no measure of what the adversary gains")
+        integer(meta.get("max_loss_bound"), where, "#meta.max_loss_bound", 0)
+        return
+    if not isinstance(name, str) or name not in PROPERTIES:
+        raise BadInput(where, "#meta.property", f"unknown property {short(name)}")
+    if not PROPERTIES[name].applies_to(cfg.protocol):
+        families = ", ".join(PROPERTIES[name].families)
+        raise BadInput(where, "#meta.property", f"{name} is a property of {families}, not of {cfg.protocol.id}")
+
+
+def _fits(f: Field, value: Any) -> bool:
+    if isinstance(f.sort, Domain):
+        return f.sort.position(value) is not None
+    return type(value) is (bool if f.sort == "bool" else int)
+
+
+def _sort(f: Field) -> str:
+    if isinstance(f.sort, Domain):
+        return f"one of {list(f.sort.values)}"
+    return "an integer" if f.sort == "int" else "true or false"
+
+
+def _check_value(value: Any, fields: list[Field], where: str, field: str) -> None:
+    """A value, or a record of values, of the declared sorts (every declared member present)."""
+    scalar = next((f for f in fields if len(f.path) == 1 and not f.presence), None)
+    if scalar is not None:
+        if not _fits(scalar, value):
+            raise BadInput(where, field, f"must be {_sort(scalar)}, got {short(value)}")
+        return
+    if not isinstance(value, dict):
+        raise BadInput(where, field, f"must be a record, got {short(value)}")
+    for f in fields:
+        if len(f.path) < 2:
+            continue
+        node: Any = value
+        for depth, part in enumerate(f.path[1:]):
+            if not isinstance(node, dict):
+                raise BadInput(where, f"{field}.{'.'.join(f.path[1 : depth + 1])}", "must be a record")
+            if part not in node:
+                raise BadInput(where, f"{field}.{'.'.join(f.path[1 : depth + 2])}", "missing")
+            node = node[part]
+        if not _fits(f, node):
+            raise BadInput(where, f"{field}.{'.'.join(f.path[1:])}", f"must be {_sort(f)}, got {short(node)}")
+
+
+def check_states(document: dict[str, Any]) -> None:
+    """Every state of a loaded file has the shapes its configuration declares, so neither `show` (the
+    family's summary) nor the replay meets a string where a balance belongs: a malformed file is bad
+    input (exit 2), never a crash or a disagreement between the model and the reference (exit 1).
+
+    Kept apart from `load`, which reads any well-formed ITF file of a known configuration (tests
+    write files whose states are placeholders); the commands that interpret states call this too.
+    """
+    for i, state in enumerate(document["states"]):
+        _check_state(document["config"], state, document["path"], f"states[{i}]")
+
+
+def _check_state(cfg: Configuration, state: dict[str, Any], where: str, field: str) -> None:
+    for var in cfg.vars:
+        if var.name not in state:
+            raise BadInput(where, f"{field}.{var.name}", "missing")
+        members = [f for f in cfg.fields if f.path[0] == var.name]
+        value, here = state[var.name], f"{field}.{var.name}"
+        if var.index is None:
+            _check_value(value, members, where, here)
+            continue
+        if not isinstance(value, dict):
+            raise BadInput(where, here, f"must be a #map over {var.index.name}, got {short(value)}")
+        for key in value:
+            if var.index.position(key) is None:
+                raise BadInput(where, here, f"key {short(key)} is not one of {list(var.index.values)}")
+        if members and not any(f.presence for f in members):
+            missing = [k for k in var.index.values if k not in value]
+            if missing:
+                raise BadInput(where, here, f"key {short(missing[0])} is missing")
+        rows = [f for f in members if not f.presence]
+        if rows:
+            for key, row in value.items():
+                _check_value(row, rows, where, f"{here}.{key}")
 
 
 def show(document: dict[str, Any]) -> str:

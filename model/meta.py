@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from model.configuration import Bounds, Configuration
-from model.errors import BadInput
+from model.errors import BadInput, integer
 
 BOUND_KEYS = ("depth", "messages", "supply", "loss_depth")
 
@@ -31,9 +31,14 @@ def describe(cfg: Configuration) -> dict[str, Any]:
 
 
 def configuration(meta: dict[str, Any], where: str) -> Configuration:
-    """The configuration a file's `#meta` describes; every problem names its `#meta` field."""
+    """The configuration a file's `#meta` describes; every problem names its `#meta` field.
+
+    A file is input like a scenario: the same limits (`model.scenarios.LIMITS`) and the same checks
+    apply, so a hand-edited file cannot ask the replay for a million message ids or drop a fault it
+    does not know without a word.
+    """
     from model.protocols import PROTOCOLS
-    from model.reference.world import check
+    from model.scenarios import LIMITS, LOWS, check_limits, fit, relabel
     from model.trust import TRUST_MODELS
 
     if not isinstance(meta.get("protocol"), str):
@@ -41,31 +46,38 @@ def configuration(meta: dict[str, Any], where: str) -> Configuration:
     raw_params = meta.get("protocol_params", {})
     if not isinstance(raw_params, dict):
         raise BadInput(where, "#meta.protocol_params", "must be an object")
-    family = PROTOCOLS.build(meta["protocol"], raw_params, where, "#meta.protocol")
-    trust = None
-    if meta.get("trust") is not None:
-        if not isinstance(meta["trust"], str):
-            raise BadInput(where, "#meta.trust", "must be a trust model id")
-        if not isinstance(meta.get("params"), dict):
-            raise BadInput(where, "#meta.params", "must be an object of trust parameters")
-        trust = TRUST_MODELS.build(meta["trust"], meta["params"], where, "#meta.params")
+    PROTOCOLS.get(meta["protocol"], where, "#meta.protocol")
+    family = PROTOCOLS.build(meta["protocol"], raw_params, where, "#meta.protocol_params", text=False)
+    trust_id = meta.get("trust")
+    if family.trust == "none" and trust_id is not None:
+        raise BadInput(where, "#meta.trust", f"{family.id} has no claims for a trust model to judge: must be null")
+    if family.trust != "none" and trust_id is None:
+        raise BadInput(where, "#meta.trust", f"missing: {family.id} needs a trust model")
     bounds_raw = meta.get("bounds")
     if not isinstance(bounds_raw, dict):
         raise BadInput(where, "#meta.bounds", "must be an object")
-    bounds: dict[str, int] = {}
-    for key in BOUND_KEYS:
-        if key in bounds_raw:
-            value = bounds_raw[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < (0 if key in ("depth", "loss_depth") else 1):
-                raise BadInput(where, f"#meta.bounds.{key}", f"expected a positive integer, got {value!r}")
-            bounds[key] = value
+    for key in bounds_raw:
+        if key not in BOUND_KEYS:
+            raise BadInput(where, f"#meta.bounds.{key}", f"unknown bound (known: {', '.join(BOUND_KEYS)})")
+    bounds = {k: integer(v, where, f"#meta.bounds.{k}", LOWS[k], LIMITS[k]) for k, v in bounds_raw.items()}
     options_raw = meta.get("options", {})
     if not isinstance(options_raw, dict):
         raise BadInput(where, "#meta.options", "must be an object")
-    options, _adjust = family.parse_options(options_raw, where, "#meta.options.")
+    check_limits(options_raw, where, "#meta.options.")
+    options, adjust = family.parse_options(options_raw, where, "#meta.options.")
+    trust = None
+    if trust_id is not None:
+        if not isinstance(trust_id, str):
+            raise BadInput(where, "#meta.trust", "must be a trust model id")
+        TRUST_MODELS.get(trust_id, where, "#meta.trust")
+        params = meta.get("params")
+        if not isinstance(params, dict):
+            raise BadInput(where, "#meta.params", "must be an object of trust parameters")
+        try:
+            trust = TRUST_MODELS.build(trust_id, adjust(dict(params)), where, "#meta.params", text=False)
+        except BadInput as e:
+            raise relabel(e, params, options_raw, "#meta.params", "#meta.options.") from None
     cfg = Configuration(family, trust, Bounds(**bounds), options)
-    try:
-        check(cfg)
-    except ValueError as e:
-        raise BadInput(where, "#meta", str(e)) from None
+    params_fields = ("#meta.protocol_params", "#meta.params")
+    fit(cfg, where, "#meta.protocol", "#meta.trust", "#meta.options.", options_raw, params_fields)
     return cfg

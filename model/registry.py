@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from model.errors import BadInput, ParameterError
+from model.errors import BadInput, ParameterError, short
 
 T = TypeVar("T")
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -84,8 +84,13 @@ class Registry:
             raise BadInput(where, field, f"unknown {self.kind} {ident!r} (known: {known})")
         return self._items[ident]
 
-    def build(self, ident: str, params: Mapping[str, Any], where: str, field: str) -> Any:
-        """Typed parameters from loose input (CLI strings or TOML values), with field-named errors."""
+    def build(self, ident: str, params: Mapping[str, Any], where: str, field: str, text: bool = True) -> Any:
+        """Typed parameters from input, with field-named errors.
+
+        With `text` (a command line, where every value is a string) an integer or a boolean may be
+        written as text; the readers of files (TOML, JSON) pass `text=False`, so `k = "5"` is
+        refused there, not read as 5.
+        """
         cls = self.get(ident, where, field)
         if hasattr(cls, "from_params"):
             return cls.from_params(params, where, field)
@@ -102,7 +107,7 @@ class Registry:
             if name not in fields:
                 known = ", ".join(fields) or "none"
                 raise BadInput(where, f"{field}.{name}", f"unknown parameter for {ident} (known: {known})")
-            kwargs[name] = _coerce(raw, fields[name], where, f"{field}.{name}")
+            kwargs[name] = _coerce(raw, fields[name], where, f"{field}.{name}", text)
         missing = [n for n, a in fields.items() if a.default is attrs.NOTHING and n not in kwargs]
         if missing:
             raise BadInput(where, f"{field}.{missing[0]}", f"missing parameter for {ident}")
@@ -122,22 +127,22 @@ def _field_from_message(message: str, fields: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _coerce(raw: Any, attribute: Any, where: str, field: str) -> Any:
+def _coerce(raw: Any, attribute: Any, where: str, field: str, text: bool = False) -> Any:
     kind = attribute.type
     if kind in (int, "int", "int | None"):
         if isinstance(raw, bool):
             raise BadInput(where, field, f"expected an integer, got {raw!r}")
         if isinstance(raw, int):
             return raw
-        if isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
+        if text and isinstance(raw, str) and re.fullmatch(r"-?\d{1,40}", raw.strip()):
             return int(raw)
-        raise BadInput(where, field, f"expected an integer, got {raw!r}")
+        raise BadInput(where, field, f"expected an integer, got {short(raw)}")
     if kind in (bool, "bool"):
         if isinstance(raw, bool):
             return raw
-        if isinstance(raw, str) and raw.lower() in ("true", "false", "1", "0"):
+        if text and isinstance(raw, str) and raw.lower() in ("true", "false", "1", "0"):
             return raw.lower() in ("true", "1")
-        raise BadInput(where, field, f"expected true or false, got {raw!r}")
+        raise BadInput(where, field, f"expected true or false, got {short(raw)}")
     return raw
 
 

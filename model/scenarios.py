@@ -161,7 +161,7 @@ def _trust(raw: Any, where: str, field: str) -> TrustModel:
         raise BadInput(where, f"{field}.model", f"missing (known: {', '.join(TRUST_MODELS.ids())})")
     params = {k: v for k, v in raw.items() if k != "model"}
     TRUST_MODELS.get(raw["model"], where, f"{field}.model")
-    return TRUST_MODELS.build(raw["model"], params, where, field)  # type: ignore[no-any-return]
+    return TRUST_MODELS.build(raw["model"], params, where, field, text=False)  # type: ignore[no-any-return]
 
 
 def _protocol(raw: Any, where: str) -> tuple[str, dict[str, Any]]:
@@ -181,7 +181,7 @@ def _family(ident: Any, params: dict[str, Any], where: str, field: str, model_fi
     if not isinstance(ident, str):
         raise BadInput(where, model_field, f"must be a protocol id, got {ident!r}")
     PROTOCOLS.get(ident, where, model_field)
-    return PROTOCOLS.build(ident, params, where, field)  # type: ignore[no-any-return]
+    return PROTOCOLS.build(ident, params, where, field, text=False)  # type: ignore[no-any-return]
 
 
 def _leaves(table: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
@@ -220,28 +220,33 @@ def fit(
     trust_field: str,
     options_prefix: str,
     options_table: Mapping[str, Any] | None = None,
+    params: tuple[str, str] | None = None,
 ) -> None:
     """Refuse a configuration whose parts do not fit together, naming the option, the trust model or
-    the family at fault, or whose index domains are too large to search (a million bundle slots)."""
+    the family at fault, or whose index domains are too large to search (a million bundle slots).
+
+    `params` names where the family's and the trust model's parameters were given (by default the
+    `protocol_field` and `trust_field` tables themselves).
+    """
     from model.reference.world import check
 
     try:
         check(cfg)
     except ValueError as e:
         message = str(e).split("\n")[0]
-        option = option_field(message, cfg.protocol.options_table(cfg.options)) or option_field(message, options_table or {})
+        written = cfg.protocol.options_table(cfg.options)
+        option = option_field(message, written) or option_field(message, options_table or {})
         if option is not None:
             raise BadInput(where, f"{options_prefix}{option}", message) from None
         raise BadInput(where, trust_field if cfg.trust is not None else protocol_field, message) from None
     for domain in cfg.domains.values():
         if len(domain) > MAX_DOMAIN:
-            sizes = [(protocol_field, cfg.protocol.describe())]
+            family_params, trust_params = params or (protocol_field, trust_field)
+            sizes = [(family_params, cfg.protocol.describe())]
             if cfg.trust is not None:
-                sizes.append((trust_field, cfg.trust.describe()))
-            field = next(
-                (f"{owner}.{k}" for owner, params in sizes for k, v in params.items() if v == len(domain) and not isinstance(v, bool)),
-                protocol_field,
-            )
+                sizes.append((trust_params, cfg.trust.describe()))
+            sized = (f"{owner}.{k}" for owner, values in sizes for k, v in values.items() if v == len(domain))
+            field = next(sized, family_params)
             raise BadInput(where, field, f"{len(domain)} {domain.name} to search (at most {MAX_DOMAIN})")
 
 
@@ -263,11 +268,14 @@ def _configure(
             trust = _trust(_adjusted(adjust, table, where, f"{prefix}trust"), where, f"{prefix}trust")
         except BadInput as e:
             raise relabel(e, table, options_raw, f"{prefix}trust", prefix) from None
-    fit(Configuration(family, trust, bounds, options), where, f"{prefix}protocol", f"{prefix}trust", prefix, options_raw)
+    cfg = Configuration(family, trust, bounds, options)
+    fit(cfg, where, f"{prefix}protocol", f"{prefix}trust", prefix, options_raw)
     return trust, options
 
 
-def relabel(error: BadInput, trust_table: Mapping[str, Any], options_raw: Mapping[str, Any], trust: str, prefix: str) -> BadInput:
+def relabel(
+    error: BadInput, trust_table: Mapping[str, Any], options_raw: Mapping[str, Any], trust: str, prefix: str
+) -> BadInput:
     """An error in the trust table the family's options built, named where the input said it.
 
     A top-level `faults` entry the family does not model goes to the trust model, and a
@@ -308,7 +316,8 @@ def load(path: Path) -> list[Scenario]:
     if "protocol" not in raw:
         raise BadInput(where, "protocol", f"missing (known: {', '.join(PROTOCOLS.ids())})")
     ident, family_params = _protocol(raw["protocol"], where)
-    family = _family(ident, family_params, where, "protocol", "protocol.model" if isinstance(raw["protocol"], dict) else None)
+    model_field = "protocol.model" if isinstance(raw["protocol"], dict) else None
+    family = _family(ident, family_params, where, "protocol", model_field)
     allowed = BASE_KEYS | set(family.option_tables)
     for key in raw:
         if key not in allowed:

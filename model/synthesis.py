@@ -2,8 +2,11 @@
 
 A search over one integer parameter, every probe a full check (proof first, BMC for attacks).
 The result is then confirmed at the boundary by two more checks: the setting itself holds (is
-proved) and one step weaker is violated, with its counterexample. Monotonicity is what the
-search assumes; the boundary checks are what the answer rests on, and both are reported.
+proved) and one step weaker is violated. Monotonicity is what the search assumes; the boundary
+checks are what the answer rests on, and both are reported.
+
+Probes are search steps, not findings: no probe writes a trace or a certificate into the corpus
+(`check` of the setting reproduces any of them on purpose).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from model.check import Result, check
 from model.configuration import Bounds
 from model.errors import BadInput
 from model.protocols import PROTOCOLS
-from model.scenarios import Scenario
+from model.scenarios import Scenario, fit
 from model.trust import TRUST_MODELS
 
 Goal = Literal["minimal", "breaking"]
@@ -54,30 +57,47 @@ def synthesize(
     options: Any = None,
     low: int = 0,
 ) -> Synthesis:
-    """Search one integer parameter of the family or of the trust model (whichever has it)."""
+    """Search one integer parameter of the family or of the trust model (whichever has it).
+
+    Every name is checked before the first probe, so a typo is bad input, not "nothing found"; and
+    if no value of the parameter gives a valid setting, the given parameters are at fault: the last
+    refusal is reported as bad input too.
+    """
+    from properties import get
+
     where = "command line"
+    flag = f"--{goal}"
     family_cls = PROTOCOLS.get(protocol, where, "--protocol")
-    family_names = {a.name for a in attrs.fields(family_cls)}
+    family_fields = {a.name: a for a in attrs.fields(family_cls)}
     if trust is None and family_cls.trust == "required":
         raise BadInput(where, "--trust", f"missing: {protocol} needs a trust model")
     if trust is not None and family_cls.trust == "none":
         raise BadInput(where, "--trust", f"{protocol} has no claims for a trust model to judge")
-    trust_names: set[str] = set()
+    trust_fields = {}
     if trust is not None:
-        trust_names = {a.name for a in attrs.fields(TRUST_MODELS.get(trust, where, "--trust"))}
+        trust_cls = TRUST_MODELS.get(trust, where, "--trust")
+        trust_fields = {a.name: a for a in attrs.fields(trust_cls) if not a.metadata.get("internal")}
+    family_names, trust_names = set(family_fields), set(trust_fields)
+    prop_def = get(prop, where, "--property")
+    if not prop_def.applies_to(family_cls):
+        families = ", ".join(prop_def.families)
+        raise BadInput(where, "--property", f"{prop} is a property of {families}, not of {protocol}")
     if parameter in params:
-        raise BadInput(where, "--param", f"{parameter} is what synth searches for; do not give it")
+        raise BadInput(where, f"--param.{parameter}", f"{parameter} is what synth searches for; do not give it")
+    owners = f"{protocol}{' or ' + trust if trust else ''}"
     if parameter not in family_names | trust_names:
-        known = ", ".join(sorted(family_names | trust_names - {"faults", "scope"})) or "none"
-        raise BadInput(where, "--minimal/--breaking", f"{parameter} is not a parameter of {protocol}{' or ' + trust if trust else ''} (known: {known})")
+        known = ", ".join(sorted(n for n, a in (family_fields | trust_fields).items() if _integral(a))) or "none"
+        raise BadInput(where, flag, f"{parameter} is not a parameter of {owners} (known: {known})")
+    if not _integral((family_fields | trust_fields)[parameter]):
+        raise BadInput(where, flag, f"{parameter} is not an integer parameter; synth searches integers")
     unknown = sorted(set(params) - family_names - trust_names)
     if unknown:
-        raise BadInput(where, f"--param {unknown[0]}", "not a parameter of the family or the trust model")
-    # Both sides are built once up front, so a typo fails here, not as "nothing found".
+        raise BadInput(where, f"--param.{unknown[0]}", f"not a parameter of {owners}")
     family_params = {k: v for k, v in params.items() if k in family_names}
     trust_params = {k: v for k, v in params.items() if k in trust_names}
     probes: list[tuple[int, str]] = []
     cache: dict[int, Result | None] = {}
+    refused: list[BadInput] = []
 
     def run(value: int) -> Result | None:
         if value not in cache:
@@ -86,9 +106,6 @@ def synthesize(
                 tp = trust_params | ({parameter: value} if parameter not in family_names else {})
                 family = PROTOCOLS.build(protocol, fp, where, "--param")
                 model = TRUST_MODELS.build(trust, tp, where, "--param") if trust is not None else None
-            except BadInput:
-                cache[value] = None
-            else:
                 sc = Scenario(
                     name=f"synth-{protocol}-{parameter}{value}",
                     path=where,
@@ -98,7 +115,12 @@ def synthesize(
                     expect={},
                     options=options,
                 )
-                result = check(sc, prop, prove=True)
+                fit(sc.config, where, "--protocol", "--trust", "--param.", params=("--param", "--param"))
+            except BadInput as e:
+                refused.append(e)
+                cache[value] = None
+            else:
+                result = check(sc, prop, prove=True, save=False)
                 cache[value] = result
                 probes.append((value, result.verdict))
         return cache[value]
@@ -112,9 +134,15 @@ def synthesize(
 
     value = _smallest(good, low)
     if value is None:
+        if refused and not probes:
+            raise refused[-1]
         return Synthesis(parameter, goal, None, tuple(probes), None, None)
     beyond = run(value - 1) if value - 1 >= low else None
     return Synthesis(parameter, goal, value, tuple(probes), run(value), beyond)
+
+
+def _integral(attribute: Any) -> bool:
+    return attribute.type in (int, "int", "int | None")
 
 
 def _smallest(good: Callable[[int], bool | None], low: int) -> int | None:

@@ -8,13 +8,13 @@ every defended variant the base scenario's attack is re-run and stored as an `ex
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import attrs
 
 from model import corpus, itf
 from model.check import MAX_LOSS, Result, check, check_loss, counterfactual, guarded, trust_id, witness_of
+from model.pool import map_in_workers
 from model.scenarios import Scenario
 from properties import PROPERTIES
 
@@ -50,21 +50,37 @@ def plan(scenarios: list[Scenario], prove: bool = True, loss: bool = True) -> li
 def run_job(job: Job) -> Result:
     sc, prop, prove = job
     if prop == MAX_LOSS:
-        return check_loss(sc)
-    return check(sc, prop, prove=prove, witness=False)
+        return check_loss(sc, root=sc.corpus)
+    return check(sc, prop, root=sc.corpus, prove=prove, witness=False)
 
 
-def run(scenarios: list[Scenario], workers: int = 1, prove: bool = True, loss: bool = True) -> Verification:
+def run(
+    scenarios: list[Scenario], workers: int = 1, prove: bool = True, loss: bool = True, root: Path | None = None
+) -> Verification:
+    """`root` (`--corpus`) replaces every scenario's own corpus, the `counterexamples/` of its repository."""
+    if root is not None:
+        scenarios = [attrs.evolve(sc, corpus=root) for sc in scenarios]
     jobs = plan(scenarios, prove, loss)
     if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(run_job, jobs))
+        results = map_in_workers(run_job, jobs, workers)
     else:
         results = [run_job(j) for j in jobs]
     if prove:
         results = vacuity(scenarios, results)
-    results = with_loss(results)
+    results = ordered(scenarios, with_loss(results))
     return Verification(tuple(results), regressions(scenarios, results))
+
+
+def ordered(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
+    """Rows grouped by scenario in file order, each scenario's properties as it lists them, max_loss last."""
+    position = {sc.name: i for i, sc in enumerate(scenarios)}
+    expect = {sc.name: list(sc.expect) for sc in scenarios}
+
+    def key(r: Result) -> tuple[int, int]:
+        names = expect[r.scenario]
+        return position[r.scenario], names.index(r.property) if r.property in names else len(names)
+
+    return sorted(results, key=key)
 
 
 def vacuity(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
@@ -112,6 +128,6 @@ def regressions(scenarios: list[Scenario], results: list[Result]) -> dict[tuple[
                 continue  # a lasso is a liveness attack: its defence is the proof, not a finite replay
             document = counterfactual(sc, prop, steps)
             rel = corpus.relative(sc.protocol.id, trust_id(sc), prop, sc.slug, "fixed")
-            path, _known = corpus.save(document, rel)
+            path, _known = corpus.save(document, rel, sc.corpus)
             out[(sc.name, prop)] = str(path)
     return out
