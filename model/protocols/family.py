@@ -149,6 +149,17 @@ class Family(Component):
                 parts.append(f"{name}={value}")
         return " ".join(parts)
 
+    # --- pictures ------------------------------------------------------------------------------------
+    def lifelines(self, cfg: Configuration) -> tuple[str, ...]:
+        """The participants of this family's sequence diagrams, in the order they are drawn."""
+        return ()
+
+    def arrows(self, action: str, args: Mapping[str, Any], actor: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
+        """The arrows of one step of a counterexample (model/diagram.py); by default, actor -> protocol."""
+        from model.diagram import default_arrows
+
+        return list(default_arrows(action, args, actor, self.id))
+
     # --- concrete half ---------------------------------------------------------------------------
     def deploy(self, cfg: Configuration) -> Any:
         """A fresh deployment: every contract and actor of this family, in its initial state."""

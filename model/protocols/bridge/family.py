@@ -496,6 +496,44 @@ class MessageBridge(Family):
             f"supply home={s['supply_home']} remote={s['supply_remote']} inflight={inflight}{clock}"
         )
 
+    # --- pictures ------------------------------------------------------------------------------------------
+    def lifelines(self, cfg: Configuration) -> tuple[str, ...]:
+        return ("alice", "mallory", "relayer", "home", "verifier", "remote", "watcher", "governance", "clock")
+
+    def arrows(self, action: str, args: Mapping[str, Any], actor: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
+        from model.diagram import Arrow, default_arrows
+
+        destination = {"out": "remote", "back": "home"}
+        claim = after["claims"].get(args.get("id"), {})
+        sent = after["sent"].get(args.get("id"), {})
+        if action in ("lock", "burn"):
+            source = "home" if action == "lock" or args.get("dir") == "out" else "remote"
+            paid = f" (paid {args['paid']})" if "paid" in args else ""
+            return [Arrow(args["user"], source, f"{action} {args['amount']}{paid}")]
+        if action == "attest":
+            return [Arrow("relayer", destination.get(sent.get("dir", claim.get("dir")), "remote"), f"attest #{args['id']}: {claim.get('user')} {claim.get('amount')}")]
+        if action == "forge":
+            return [Arrow("mallory", destination[args["dir"]], f"forge #{args['id']}: pay {args['user']} {args['amount']}")]
+        if action in ("mint", "unlock", "release", "fork_unlock"):
+            where = "home" if action in ("unlock", "fork_unlock") else destination.get(claim.get("dir"), "remote")
+            if action == "fork_unlock":
+                where = "home (fork)"
+            queued = " (queued)" if claim.get("queued") else ""
+            return [Arrow(where, claim.get("user", "alice"), f"{action} #{args['id']}: {claim.get('credited', 0)}{queued}")]
+        if action == "wait":
+            return [Arrow("clock", "clock", f"wait {args['seconds']} s (t = {after['now']})")]
+        if action == "challenge":
+            return [Arrow("watcher", "verifier", f"challenge #{args['id']}")]
+        if action in ("upgrade",):
+            return [Arrow("mallory", "verifier", "upgrade")]
+        if action == "rotate":
+            return [Arrow("governance", "verifier", "rotate the keys")]
+        if action == "pause":
+            return [Arrow("governance", "remote", "pause")]
+        if action in ("reorg", "mine", "fork"):
+            return [Arrow("mallory" if action != "mine" else "clock", "home", f"{action}({', '.join(f'{k}={v}' for k, v in args.items())})")]
+        return list(default_arrows(action, args, actor, "verifier"))
+
     # --- concrete half -------------------------------------------------------------------------------
     def deploy(self, cfg: Configuration) -> Any:
         from model.protocols.bridge.deployment import BridgeDeployment

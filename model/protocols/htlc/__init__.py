@@ -340,6 +340,25 @@ class Htlc(Family):
             f"b[alice:{s['balance_b']['alice']},bob:{s['balance_b']['bob']}] {locks}{secret}"
         )
 
+    # --- pictures ------------------------------------------------------------------------------------
+    def lifelines(self, cfg: Configuration) -> tuple[str, ...]:
+        return ("alice", "chain a", "clock", "chain b", "bob")
+
+    def arrows(self, action: str, args: Any, actor: str, before: Any, after: Any) -> list[Any]:
+        from model.diagram import Arrow
+
+        if action == "wait":
+            return [Arrow("clock", "clock", f"wait {args['seconds']} s (t = {after['now']})")]
+        c = CHAINS.position(args["chain"])
+        payer, payee = PARTIES.label(PAYER[c]), PARTIES.label(PAYEE[c])
+        chain = f"chain {args['chain']}"
+        lock = after["locks"].get(args["chain"], {})
+        if action == "lock":
+            return [Arrow(payer, chain, f"lock {lock.get('amount')} until {lock.get('timeout')}")]
+        if action == "claim":
+            return [Arrow(payee, chain, f"claim {lock.get('amount')} (reveals s)")]
+        return [Arrow(payer, chain, f"refund {lock.get('amount')}")]
+
     # --- concrete half ---------------------------------------------------------------------------
     def deploy(self, cfg: Configuration) -> Any:
         from model.protocols.htlc.contracts import HtlcDeployment

@@ -520,6 +520,38 @@ class Liquidity(Family):
         )
         return f"t={s['now']} origin[{origin}] dest[{dest}] pool={s['pool']} {fills} {bundles}".rstrip()
 
+    # --- pictures ------------------------------------------------------------------------------------
+    def lifelines(self, cfg: Configuration) -> tuple[str, ...]:
+        return ("alice", "origin pool", "hub", "destination", "rick", "mallory", "lp", "watcher", "clock")
+
+    def arrows(self, action: str, args: Any, actor: str, before: Any, after: Any) -> list[Any]:
+        from model.diagram import Arrow
+
+        if action == "deposit":
+            deadline = after["deposits"].get(after["next_deposit"] - 1, {}).get("deadline")
+            return [Arrow("alice", "origin pool", f"deposit {args['amount']} (fill by t = {deadline})")]
+        if action == "fill":
+            return [Arrow(args["relayer"], "destination", f"fill #{args['id']}: pay {args['recipient']} {args['amount']}")]
+        if action == "propose_bundle":
+            who = "dataworker" if not self._forged(after, args["bundle"]) else "mallory"
+            leaf = f"{args['kind']} #{args['deposit']} -> {args['to']} {args['amount']}"
+            return [Arrow(who, "hub", f"propose bundle {args['bundle']}: {leaf}")]
+        if action in ("execute_bundle", "refund"):
+            bundle = after["bundles"][args["bundle"]]
+            return [Arrow("origin pool", bundle["to"], f"{action} bundle {args['bundle']}: {bundle['amount']}")]
+        if action == "dispute":
+            return [Arrow("watcher", "hub", f"dispute bundle {args['bundle']}")]
+        if action in ("add_liquidity", "remove_liquidity"):
+            return [Arrow("lp", "origin pool", f"{action} {args['amount']}")]
+        return [Arrow("clock", "clock", f"wait {args.get('seconds')} s (t = {after['now']})")]
+
+    @staticmethod
+    def _forged(state: Any, bundle: int) -> bool:
+        """Whether a proposal came with the adversary's evidence rather than the dataworker's (where the
+        trust model's evidence tells them apart; the optimistic model's does not)."""
+        evidence = state["bundles"].get(bundle, {}).get("evidence", {})
+        return evidence.get("sigs") == 0 or evidence.get("signed") is False
+
     # --- concrete half ---------------------------------------------------------------------------------
     def deploy(self, cfg: Configuration) -> Any:
         from model.protocols.liquidity.contracts import LiquidityDeployment
