@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JOBS   ?=
+REPORT ?=
 
-.PHONY: install verify test test-slow bench mutation lint clean
+.PHONY: install verify test test-slow bench mutation lint clean report-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +16,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# GNU make reports any failing recipe as its own exit 2; the recipe's last line says which code the
+# tool returned (0 all as expected, 1 a mismatch, 2 bad input, 130 interrupted), and
+# `.venv/bin/bridgeproof verify` returns that code itself.
 verify: $(STAMP)
-	$(BIN)/bridgeproof verify $(if $(JOBS),-j $(JOBS),)
+	@$(BIN)/bridgeproof verify $(if $(JOBS),-j $(JOBS),) $(if $(REPORT),--report $(REPORT),); code=$$?; \
+	if [ $$code -ne 0 ]; then echo "bridgeproof verify exited $$code (1: a verdict not as expected; 2: bad input)" >&2; fi; \
+	exit $$code
+
+# The report as a browser draws it: headless Chromium (Debian package `chromium`) screenshots
+# report.html at A4 width (794 px at 96 dpi) into $(or $(REPORT),report)/shot.png, for a person to look at.
+report-check: $(STAMP)
+	@command -v chromium >/dev/null || { echo "report-check needs Chromium: apt-get install chromium" >&2; exit 2; }
+	$(BIN)/bridgeproof verify scenarios/ronin-2022.toml --report $(or $(REPORT),report) $(if $(JOBS),-j $(JOBS),)
+	chromium --headless --no-sandbox --disable-gpu --window-size=794,2400 \
+	  --screenshot=$(abspath $(or $(REPORT),report))/shot.png file://$(abspath $(or $(REPORT),report))/report.html
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/cli/test_auditor_run.py -k real_browser
 
 # The suite runs on every core (pytest-xdist); CI has two.
 test: $(STAMP)

@@ -79,7 +79,8 @@ def _bounds(ns: argparse.Namespace) -> Bounds:
     from model.scenarios import LIMITS, LOWS
 
     names = ("depth", "messages", "supply")
-    return Bounds(**{k: integer(getattr(ns, k), CL, f"--{k}", LOWS[k], LIMITS[k]) for k in names})
+    given = {k: getattr(ns, k) for k in names if getattr(ns, k) is not None}
+    return Bounds(**{k: integer(v, CL, f"--{k}", LOWS[k], LIMITS[k]) for k, v in given.items()})
 
 
 def _corpus(ns: argparse.Namespace) -> Path | None:
@@ -120,42 +121,39 @@ def _split_params(family_id: str, trust_id: str | None, pairs: list[str]) -> tup
 def _check(ns: argparse.Namespace) -> int:
     from model import corpus, itf
     from model.check import check
-    from model.scenarios import MAX_SEED, Scenario, fit
+    from model.scenarios import MAX_SEED
     from properties import get
 
-    family, trust = _split_params(ns.protocol, ns.trust, ns.param)
+    if not 0 < ns.timeout < 1e9:  # nan and inf fail too
+        raise BadInput(CL, "--timeout", f"must be a positive number of seconds, got {ns.timeout!r}")
+    seed = integer(ns.seed, CL, "--seed", 0, MAX_SEED)
+    budget = integer(ns.budget, CL, "--budget", 1000) if ns.budget is not None else None
+    root = _corpus(ns) or corpus.ROOT
+    sc = _from_scenario(ns, root) if ns.scenario is not None else _from_flags(ns, root)
+    sc = attrs_evolve(sc, seed=seed, timeout=ns.timeout, budget=budget if budget is not None else sc.budget)
+    family, trust = sc.protocol, sc.trust
     prop = get(ns.property, CL, "--property")
     if not prop.applies_to(family):
         raise BadInput(CL, "--property", f"{prop.name} is a property of {', '.join(prop.families)}, not of {family.id}")
-    bounds = _bounds(ns)
-    seed = integer(ns.seed, CL, "--seed", 0, MAX_SEED)
-    if not 0 < ns.timeout < 1e9:  # nan and inf fail too
-        raise BadInput(CL, "--timeout", f"must be a positive number of seconds, got {ns.timeout!r}")
-    root = _corpus(ns) or corpus.ROOT
     params = {**family.describe(), **(trust.describe() if trust is not None else {})}
-    label = "-".join(f"{k}{'+'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}" for k, v in params.items())
-    sc = Scenario(
-        name=f"check-{label}" if label else "check",
-        path=CL,
-        protocol=family,
-        trust=trust,
-        bounds=bounds,
-        expect={},
-        seed=seed,
-        timeout=ns.timeout,
-        corpus=root,
-    )
-    fit(sc.config, CL, "--protocol", "--trust", "--param.", params=("--param", "--param"))
     r = check(sc, prop.name, root=root, prove=ns.prove, engine=ns.engine)
+    if ns.out_itf is not None and r.counterexample:
+        _copy_new(Path(r.counterexample), Path(ns.out_itf))
+    used = family.bounds_used
     out = {
+        "schema": CHECK_SCHEMA,
         "protocol": family.id,
         "trust": trust.id if trust is not None else None,
         "params": params,
         "property": prop.name,
         "verdict": r.verdict,
         "depth": r.depth,
+        "bounds": {k: getattr(sc.bounds, k) for k in ("depth", "messages", "supply", "loss_depth") if k in used},
         "counterexample": r.counterexample,
+        "out_itf": ns.out_itf if ns.out_itf is not None and r.counterexample else None,
+        "certificate": r.certificate,
         "seconds": round(r.seconds, 3),
+        "resource_units": r.spent,
         "why": r.why,
     }
     if r.verdict == "proved":
@@ -172,6 +170,70 @@ def _check(ns: argparse.Namespace) -> int:
         if r.counterexample:
             print(itf.show(itf.load(Path(r.counterexample))))
     return 0 if r.ok else 1
+
+
+def attrs_evolve(sc: Any, **changes: Any) -> Any:
+    import attrs
+
+    return attrs.evolve(sc, **changes)
+
+
+def _from_flags(ns: argparse.Namespace, root: Path) -> Any:
+    """The configuration of `check --protocol P [--trust T] [--param N=V ...]`."""
+    from model.scenarios import Scenario, fit
+
+    if ns.protocol is None:
+        raise BadInput(CL, "--protocol", "required (or give --scenario FILE)")
+    if ns.variant is not None:
+        raise BadInput(CL, "--variant", "only with --scenario FILE")
+    family, trust = _split_params(ns.protocol, ns.trust, ns.param)
+    params = {**family.describe(), **(trust.describe() if trust is not None else {})}
+    label = "-".join(f"{k}{'+'.join(map(str, v)) if isinstance(v, (list, tuple)) else v}" for k, v in params.items())
+    sc = Scenario(
+        name=f"check-{label}" if label else "check",
+        path=CL,
+        protocol=family,
+        trust=trust,
+        bounds=_bounds(ns),
+        expect={},
+        corpus=root,
+    )
+    fit(sc.config, CL, "--protocol", "--trust", "--param.", params=("--param", "--param"))
+    return sc
+
+
+def _from_scenario(ns: argparse.Namespace, root: Path) -> Any:
+    """`check --scenario FILE [--variant V]`: every table of the file (protocol, trust, defences,
+    amounts, adversary, bounds), with `--depth`, `--messages` and `--supply` overriding its bounds."""
+    import attrs
+
+    from model.scenarios import LIMITS, LOWS, load
+
+    for flag in ("protocol", "trust"):
+        if getattr(ns, flag) is not None:
+            raise BadInput(CL, f"--{flag}", "the scenario file already gives it; drop one of the two")
+    if ns.param:
+        raise BadInput(CL, "--param", "the scenario file already gives the parameters; write a variant there")
+    path = Path(ns.scenario)
+    if not path.is_file():
+        raise BadInput(CL, "--scenario", f"{ns.scenario} is not a file")
+    scenarios = load(path)
+    wanted = scenarios[0].name if ns.variant is None else f"{scenarios[0].name}/{ns.variant}"
+    chosen = next((sc for sc in scenarios if sc.name == wanted), None)
+    if chosen is None:
+        names = ", ".join(sc.name.split("/", 1)[1] for sc in scenarios[1:]) or "none"
+        raise BadInput(CL, "--variant", f"{ns.scenario} has no variant {ns.variant!r} (variants: {names})")
+    changes = {k: integer(getattr(ns, k), CL, f"--{k}", LOWS[k], LIMITS[k]) for k in ("depth", "messages", "supply") if getattr(ns, k) is not None}
+    return attrs.evolve(chosen, bounds=attrs.evolve(chosen.bounds, **changes), expect={}, corpus=root)
+
+
+def _copy_new(source: Path, target: Path) -> None:
+    """`--out-itf PATH`: the trace also at PATH, which must not exist yet (a trace is never overwritten)."""
+    from model import itf
+
+    if target.exists():
+        raise BadInput(CL, "--out-itf", f"{target} exists; a trace is never overwritten")
+    itf.write_new(target, json.loads(source.read_text()))
 
 
 def _describe(r: Result) -> str:
@@ -198,62 +260,194 @@ def _describe(r: Result) -> str:
 
 
 def _verify(ns: argparse.Namespace) -> int:
-    from model import verification
+    import time
+
+    from model import display, verification
     from model.scenarios import discover
 
     jobs = integer(ns.jobs, CL, "--jobs", 0, MAX_JOBS)
     root = _corpus(ns)
     paths = [Path(p) for p in ns.paths] or [Path("scenarios")]
-    scenarios = discover(paths)
+    scenarios = _select(discover(paths), ns)
     workers = jobs or os.cpu_count() or 1
-    run = verification.run(scenarios, workers, prove=not ns.no_prove, loss=not ns.no_loss, root=root)
+    live = _Live(sys.stderr) if sys.stderr.isatty() and not ns.jsonl else None
+    started = time.monotonic()
+
+    def on_row(row: Result, progress: verification.Progress) -> None:
+        if ns.jsonl:
+            print(json.dumps(_row_json(row, by_name, None)), flush=True)
+        elif live is not None:
+            live.line(display.row_line(row, progress))
+        elif not ns.json:
+            print(display.row_line(row, progress), file=sys.stderr, flush=True)
+        on_tick(progress)
+
+    def on_tick(progress: verification.Progress) -> None:
+        if live is not None:
+            live.status(display.progress_line(progress, time.monotonic() - started, live.width()))
+
+    by_name = {sc.name: sc for sc in scenarios}
+    if live is not None:
+        live.status(f"{len(scenarios)} scenarios on {workers} worker(s)...")
+    run = verification.run(
+        scenarios, workers, prove=not ns.no_prove, loss=not ns.no_loss, root=root, on_row=on_row, on_tick=on_tick
+    )
+    if live is not None:
+        live.done()
     results, fixed = list(run.results), run.regressions
+    if ns.report is not None:
+        from model import report
+
+        for path in report.write(results, scenarios, fixed, Path(ns.report)):
+            print(f"report: {path}", file=sys.stderr)
+    if ns.jsonl:
+        return 0 if run.ok else 1
     if ns.json:
-        rows = []
-        for r in results:
-            row = r.as_json()
-            row["regression"] = fixed.get((r.scenario, r.property))
-            rows.append(row)
-        print(json.dumps({"ok": run.ok, "results": rows}, indent=1))
-    else:
-        print(_table(results, fixed))
-        total = sum(r.seconds for r in results)
-        bad = [r for r in results if not r.ok]
-        print(f"\n{len(results)} checks, {len(bad)} not as expected, {total:.1f} s solver time")
-        for r in results:
-            if r.verdict == "proved":
-                print(f"proved  {r.scenario} {r.property}: {r.why}")
-        for r in bad:
-            print(f"MISMATCH {r.scenario} {r.property}: expected {r.expected}, got {r.verdict} ({_describe(r)})")
+        rows = [_row_json(r, by_name, fixed.get((r.scenario, r.property))) for r in results]
+        print(json.dumps({"schema": VERIFY_SCHEMA, "ok": run.ok, "results": rows}, indent=1))
+        return 0 if run.ok else 1
+    width = _terminal_width() if sys.stdout.isatty() else None
+    print(display.table(results, fixed, width))
+    total = sum(r.seconds for r in results)
+    bad = [r for r in results if not r.ok]
+    print(f"\n{len(results)} checks, {len(bad)} not as expected, {total:.1f} s solver time, {time.monotonic() - started:.1f} s wall")
+    for r in results:
+        if r.verdict == "proved":
+            print(f"proved  {r.scenario} {r.property}: {r.why}")
+    for r in bad:
+        print(f"MISMATCH {r.scenario} {r.property}: expected {r.expected}, got {r.verdict} ({_describe(r)})")
     return 0 if run.ok else 1
 
 
-def _table(results: list[Result], fixed: dict[tuple[str, str], str]) -> str:
-    head = ("scenario", "property", "expected", "verdict", "depth", "max_loss", "seconds", "", "trace")
-    rows = []
-    for r in results:
-        trace = r.counterexample or fixed.get((r.scenario, r.property)) or ""
-        if r.counterexample and r.known:
-            trace += " (known)"
-        depth = f"{r.depth}" if r.verdict in ("violated", "witnessed", "capped", "exceeded", "measured") else f"<={r.depth}"
-        loss = "" if r.max_loss is None else str(r.max_loss)
-        rows.append(
-            (r.scenario, r.property, r.expected or "-", r.verdict, depth, loss, f"{r.seconds:.2f}", "ok" if r.ok else "MISMATCH", trace)
-        )
-    widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    lines = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
-    lines += [fmt.format(*row) for row in rows]
-    return "\n".join(line.rstrip() for line in lines)
+VERIFY_SCHEMA = "bridgeproof.verify/1"
+CHECK_SCHEMA = "bridgeproof.check/1"
+
+
+def _row_json(r: Result, scenarios: dict[str, Any], regression: str | None) -> dict[str, Any]:
+    """A verify row as data (model/schemas/verify.schema.json): the result, its file and its bounds."""
+    sc = scenarios[r.scenario]
+    used = sc.protocol.bounds_used
+    return {
+        "schema": VERIFY_SCHEMA,
+        **r.as_json(),
+        "file": sc.path,
+        "bounds": {k: getattr(sc.bounds, k) for k in ("depth", "messages", "supply", "loss_depth") if k in used},
+        "regression": regression,
+    }
+
+
+def _select(scenarios: list[Any], ns: argparse.Namespace) -> list[Any]:
+    """`-k`, `--property`, `--seed` and `--budget`: which rows run, and with what.
+
+    `-k PATTERN` keeps the scenarios (variants are `base/variant`) whose name contains PATTERN, or
+    matches it as a glob when it has `*`, `?` or `[`; `--property P` keeps only those rows (a
+    scenario left with none is dropped). Either selecting nothing is bad input, not an empty pass.
+    """
+    import fnmatch
+
+    import attrs
+
+    from model.scenarios import MAX_SEED
+    from properties import PROPERTIES
+
+    if ns.k is not None:
+        glob = any(ch in ns.k for ch in "*?[")
+        scenarios = [sc for sc in scenarios if (fnmatch.fnmatchcase(sc.name, ns.k) if glob else ns.k in sc.name)]
+        if not scenarios:
+            raise BadInput(CL, "-k", f"no scenario or variant matches {ns.k!r}")
+    if ns.property:
+        for name in ns.property:
+            if name not in PROPERTIES:
+                raise BadInput(CL, "--property", f"unknown property {name!r} (known: {', '.join(sorted(PROPERTIES))})")
+        wanted = set(ns.property)
+        kept = []
+        for sc in scenarios:
+            expect = {p: v for p, v in sc.expect.items() if p in wanted}
+            if expect:
+                kept.append(attrs.evolve(sc, expect=expect, max_loss=sc.max_loss if "max_loss" in wanted else None))
+        if not kept:
+            raise BadInput(CL, "--property", f"no selected scenario expects {', '.join(sorted(wanted))}")
+        scenarios = kept
+    if ns.seed is not None:
+        seed = integer(ns.seed, CL, "--seed", 0, MAX_SEED)
+        scenarios = [attrs.evolve(sc, seed=seed) for sc in scenarios]
+    if ns.budget is not None:
+        budget = integer(ns.budget, CL, "--budget", 1000)
+        scenarios = [attrs.evolve(sc, budget=budget) for sc in scenarios]
+    return scenarios
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+class _Live:
+    """A status line at the bottom of a terminal, with finished rows scrolling above it."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def width(self) -> int:
+        return max(_terminal_width() - 1, 20)
+
+    def status(self, text: str) -> None:
+        self.stream.write("\r\x1b[2K" + text[: self.width()])
+        self.stream.flush()
+        self.shown = True
+
+    def line(self, text: str) -> None:
+        self.stream.write("\r\x1b[2K" + text + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
 
 
 def _show(ns: argparse.Namespace) -> int:
     from model import itf
 
+    if ns.generic:
+        if ns.mermaid:
+            raise BadInput(CL, "--mermaid", "needs a trace of ours (its steps name the actions); drop --generic")
+        print(itf.show_generic(itf.load_any(Path(ns.file))))
+        return 0
     document = itf.load(Path(ns.file))
     itf.check_states(document)
-    print(itf.show(document))
+    if ns.mermaid:
+        from model import diagram
+
+        print(diagram.mermaid(diagram.of_trace(document)))
+        return 0
+    print(itf.show_diff(document) if ns.diff else itf.show(document))
+    if not ns.diff:
+        print(itf.show_state(document["states"][-1], "last state, every field:"))
+    for line in _broken_lines(document):
+        print(line)
     return 0
+
+
+def _broken_lines(document: dict[str, Any]) -> list[str]:
+    """What `show` says of the property in the last state of a violation: the false part and its values."""
+    from model.explanation import broken
+    from properties import PROPERTIES
+
+    meta = document["meta"]
+    prop = PROPERTIES.get(meta["property"])
+    if meta["expect"] != "violation" or prop is None or prop.kind != "safety" or document.get("loop") is not None:
+        return []
+    parts = broken(document["config"], prop, document["states"][-1])
+    if not parts:
+        return [f"{prop.name} holds in the last state (a trace of another property's violation?)"]
+    lines = [f"{prop.name} is false in the last state, because:"]
+    for part in parts:
+        lines.append(f"    {part.formula}")
+        lines += [f"        {side}" for side in part.sides]
+    return lines
 
 
 def _replay(ns: argparse.Namespace) -> int:
@@ -361,21 +555,39 @@ def _first_line(cls: type) -> str:
     return doc.strip().splitlines()[0] if doc.strip() else ""
 
 
+def _version() -> str:
+    """The tool's and the solver's versions: a trace depends on both (README, Packaging)."""
+    from importlib import metadata
+
+    import model
+
+    try:
+        solver = metadata.version("z3-solver")
+    except metadata.PackageNotFoundError:
+        solver = "not installed"
+    return f"bridgeproof {model.__version__} (z3-solver {solver}, Python {sys.version.split()[0]})"
+
+
 def parser() -> argparse.ArgumentParser:
     from model.configuration import Bounds
 
     p = _Parser(prog="bridgeproof", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=_version())
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("check", help="check one property of one protocol x trust model")
-    c.add_argument("--protocol", required=True)
+    c.add_argument("--protocol", help="the family (or give --scenario FILE)")
+    c.add_argument("--scenario", metavar="FILE", help="take the configuration from a scenario file (its base, or --variant)")
+    c.add_argument("--variant", metavar="NAME", help="with --scenario: this variant of the file")
     c.add_argument("--trust", help="the trust model (families that judge claims need one)")
     c.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     c.add_argument("--property", required=True)
-    c.add_argument("--depth", type=int, default=12)
-    c.add_argument("--messages", type=int, default=Bounds().messages)
-    c.add_argument("--supply", type=int, default=Bounds().supply)
+    c.add_argument("--depth", type=int, help=f"default {Bounds().depth} (or the scenario's)")
+    c.add_argument("--messages", type=int, help=f"default {Bounds().messages} (or the scenario's)")
+    c.add_argument("--supply", type=int, help=f"default {Bounds().supply} (or the scenario's)")
     c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--budget", type=int, metavar="UNITS", help="Z3 resource units for the check (default: model/engine/budget.py)")
+    c.add_argument("--out-itf", metavar="PATH", help="also write the counterexample to PATH (never overwritten)")
     c.add_argument("--timeout", type=float, default=120.0, help="seconds for the whole check")
     c.add_argument("--prove", action="store_true", help="try an unbounded proof (BMC looks for the attack if it fails)")
     c.add_argument("--engine", choices=("induction", "chc"), default="induction", help="the prover: k-induction with lemmas, or Spacer")
@@ -385,17 +597,28 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="run scenario files (default: scenarios/)")
     v.add_argument("paths", nargs="*")
-    v.add_argument("--json", action="store_true")
+    out = v.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="the whole run as one JSON document at the end")
     v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of cores)")
     v.add_argument("--no-prove", action="store_true", help="BMC only: report bounded, never proved")
     v.add_argument("--no-loss", action="store_true", help="skip max_loss unless a scenario asserts it")
     v.add_argument(
         "--corpus", metavar="DIR", help="where traces go (default: counterexamples/ beside each scenario's scenarios/)"
     )
+    out.add_argument("--jsonl", action="store_true", help="one JSON object per row, as each finishes")
+    v.add_argument("-k", metavar="PATTERN", help="only scenarios and variants whose name contains PATTERN (or matches it as a glob)")
+    v.add_argument("--property", action="append", metavar="P", help="only these properties (repeatable)")
+    v.add_argument("--seed", type=int, help="the solver seed for every row (default: each scenario's own)")
+    v.add_argument("--budget", type=int, metavar="UNITS", help="Z3 resource units per check (default: each scenario's own)")
+    v.add_argument("--report", metavar="DIR", help="also write DIR/report.md and DIR/report.html")
     v.set_defaults(run=_verify)
 
     s = sub.add_parser("show", help="print a counterexample file as a short program")
     s.add_argument("file")
+    how = s.add_mutually_exclusive_group()
+    how.add_argument("--diff", action="store_true", help="each step with only what it changed (the initial state in full)")
+    how.add_argument("--mermaid", action="store_true", help="the sequence diagram, as Mermaid text")
+    how.add_argument("--generic", action="store_true", help="any ITF file, ours or another tool's: states and their changes")
     s.set_defaults(run=_show)
 
     r = sub.add_parser("replay", help="replay counterexample files on the reference implementation")

@@ -53,7 +53,8 @@ def of_trace(document: Mapping[str, Any]) -> Diagram:
                 if end not in lifelines:
                     lifelines.append(end)
     used = {end for arrows in steps for a in arrows for end in (a.source, a.target)}
-    lifelines = [name for name in lifelines if name in used]
+    always = set(family.main_lifelines or ())
+    lifelines = [name for name in lifelines if name in used or name in always]
     broken_at = len(steps) if meta["expect"] == "violation" and document.get("loop") is None else None
     trust = f" / {meta['trust']}" if meta.get("trust") else ""
     title = f"{meta.get('scenario', meta['protocol'])}: {meta['property']} ({meta['protocol']}{trust})"

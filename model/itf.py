@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,26 @@ def write_new(path: Path, document: dict[str, Any]) -> None:
         os.unlink(tmp)
 
 
+def _read(path: Path, what: str) -> dict[str, Any]:
+    """The file's JSON object, or bad input naming the file."""
+    where = str(path)
+    try:
+        raw = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise BadInput(where, "file", "no such file") from None
+    except IsADirectoryError:
+        raise BadInput(where, "file", f"is a folder, not {what}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise BadInput(where, "file", f"not JSON: {e}") from None
+    except RecursionError:
+        raise BadInput(where, "file", f"nested too deeply to be {what}") from None
+    except OSError as e:
+        raise BadInput(where, "file", f"cannot read: {e.strerror}") from None
+    if not isinstance(raw, dict):
+        raise BadInput(where, "file", "the top level must be an object")
+    return raw
+
+
 def load(path: Path) -> dict[str, Any]:
     """Read and validate a counterexample file; errors name the file and the field.
 
@@ -140,20 +161,7 @@ def load(path: Path) -> dict[str, Any]:
     `config`, the configuration the file's `#meta` describes.
     """
     where = str(path)
-    try:
-        raw = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise BadInput(where, "file", "no such file") from None
-    except IsADirectoryError:
-        raise BadInput(where, "file", "is a folder, not a counterexample file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise BadInput(where, "file", f"not JSON: {e}") from None
-    except RecursionError:
-        raise BadInput(where, "file", "nested too deeply to be a counterexample") from None
-    except OSError as e:
-        raise BadInput(where, "file", f"cannot read: {e.strerror}") from None
-    if not isinstance(raw, dict):
-        raise BadInput(where, "file", "the top level must be an object")
+    raw = _read(path, "a counterexample file")
     if not isinstance(raw.get("vars"), list) or not all(isinstance(v, str) for v in raw["vars"]):
         raise BadInput(where, "vars", "must be a list of variable names")
     states = raw.get("states")
@@ -343,4 +351,92 @@ def show(document: dict[str, Any]) -> str:
         lines.append(f"{i + 1:>3}. {call:<42} {after}")
     if loop is not None:
         lines.append(f"# then forever: back to the state after step {loop} (the loop of a lasso)")
+    return "\n".join(lines)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """A state as `path -> leaf value` (`claims.0.amount -> 5`), so every field, however deeply kept
+    (buckets, queues, pause, evidence, forks), can be printed and compared."""
+    if isinstance(value, Mapping) and value:
+        out: dict[str, Any] = {}
+        for key, inner in value.items():
+            out.update(flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(value, (list, tuple)) and value and any(isinstance(v, (Mapping, list, tuple)) for v in value):
+        out = {}
+        for i, inner in enumerate(value):
+            out.update(flatten(inner, f"{prefix}[{i}]"))
+        return out
+    return {prefix or "value": value}
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """What one step changed, as `path: old -> new` lines (a path only on one side shows `-`)."""
+    old, new = flatten(before), flatten(after)
+    lines = []
+    for path in dict.fromkeys([*old, *new]):
+        a, b = old.get(path, "-"), new.get(path, "-")
+        if a != b and not ({_text(a), _text(b)} <= {"-", "{}"}):
+            lines.append(f"{path}: {_text(a)} -> {_text(b)}")
+    return lines
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(map(str, value))) + "}"
+    return str(value)
+
+
+def show_diff(document: dict[str, Any]) -> str:
+    """`show --diff`: the header, the initial state in full, then per step the call and only what it changed."""
+    head = show(document).splitlines()[:2]
+    states, meta = document["states"], document["meta"]
+    lines = [*head, "init:"]
+    lines += [f"    {path} = {_text(v)}" for path, v in flatten(states[0]).items()]
+    for i, step in enumerate(meta["steps"]):
+        call = f"{step['action']}(" + ", ".join(f"{k}={v}" for k, v in step["args"].items()) + ")"
+        lines.append(f"{i + 1:>3}. {call}")
+        if i + 1 < len(states):
+            lines += [f"    {c}" for c in changes(states[i], states[i + 1])] or ["    (nothing observable changed)"]
+        else:
+            lines.append("    (refused)" if meta.get("refused_at") == i + 1 else "    (not reached)")
+    return "\n".join(lines)
+
+
+def show_state(state: Mapping[str, Any], title: str) -> str:
+    """Every field of one state, one per line."""
+    return "\n".join([title, *(f"    {path} = {_text(v)}" for path, v in flatten(state).items())])
+
+
+def load_any(path: Path) -> dict[str, Any]:
+    """Any well-formed ITF file, ours or another tool's: `vars`, decoded `states`, `loop`, `#meta` as is."""
+    where = str(path)
+    raw = _read(path, "an ITF file")
+    states = raw.get("states")
+    if not isinstance(states, list) or not states or not all(isinstance(st, dict) for st in states):
+        raise BadInput(where, "states", "must be a non-empty list of objects")
+    decoded = []
+    for i, st in enumerate(states):
+        decoded.append({k: decode_value(v, where, f"states[{i}].{k}") for k, v in st.items() if k != "#meta"})
+    loop = raw.get("loop")
+    if loop is not None and (isinstance(loop, bool) or not isinstance(loop, int) or not 0 <= loop < len(states)):
+        raise BadInput(where, "loop", f"must be the index of a state, got {short(loop)}")
+    meta = raw.get("#meta") if isinstance(raw.get("#meta"), dict) else {}
+    return {"meta": meta, "states": decoded, "path": where, "loop": loop, "vars": raw.get("vars", [])}
+
+
+def show_generic(document: dict[str, Any]) -> str:
+    """Any ITF trace: the first state in full, then what each next state changed (actions unknown)."""
+    meta = document["meta"]
+    lines = [f"# {document['path']}: {len(document['states'])} states" + (f"; {meta.get('description')}" if meta.get("description") else "")]
+    states = document["states"]
+    lines.append(show_state(states[0], "state 0:"))
+    for i in range(1, len(states)):
+        lines.append(f"state {i}:")
+        action = states[i].get("mbt::actionTaken") or states[i].get("action_taken")
+        if action is not None:
+            lines.append(f"    (action {action})")
+        lines += [f"    {c}" for c in changes(states[i - 1], states[i])] or ["    (no change)"]
+    if document.get("loop") is not None:
+        lines.append(f"# then back to state {document['loop']} forever (a lasso)")
     return "\n".join(lines)

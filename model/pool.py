@@ -18,7 +18,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -44,19 +44,51 @@ def _start_worker(parent: int) -> None:
     threading.Thread(target=_orphaned_exit, args=(parent,), name="bridgeproof-parent-watch", daemon=True).start()
 
 
-def map_in_workers(function: Callable[[T], R], items: Iterable[T], workers: int) -> list[R]:
-    """`[function(x) for x in items]`, in order, on `workers` processes that cannot outlive this one.
+def each_in_workers(
+    function: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    tick: Callable[[dict[int, float]], None] | None = None,
+) -> Iterator[tuple[int, R]]:
+    """`(i, function(items[i]))` for every item, as each finishes, on `workers` processes that cannot
+    outlive this one.
 
-    Jobs are handed out one at a time (the caller orders them costliest first). The wait for results
+    At most `workers` jobs are in flight, handed out in order (the caller orders them costliest
+    first), so the jobs submitted and not yet finished are exactly the running ones: `tick` gets them
+    (index -> start time, `time.monotonic()`) every WAIT_SECONDS, for a progress display. The wait
     polls, because a blocked wait in the main thread would not see the KeyboardInterrupt the CLI
-    raises there on Ctrl-C; leaving the `with` block (normally, or by that interrupt) terminates every
+    raises there on Ctrl-C; leaving the generator (exhausted, interrupted or closed) terminates every
     worker.
     """
     jobs: list[Any] = list(items)
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = context or multiprocessing.get_context()
     with ctx.Pool(processes=workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-        pending = pool.map_async(function, jobs, chunksize=1)
-        while not pending.ready():
-            pending.wait(WAIT_SECONDS)
-        return pending.get()
+        waiting = iter(enumerate(jobs))
+        running: dict[int, tuple[float, Any]] = {}
+
+        def submit() -> None:
+            for i, job in waiting:
+                running[i] = (time.monotonic(), pool.apply_async(function, (job,)))
+                if len(running) >= workers:
+                    return
+
+        submit()
+        while running:
+            done = [i for i, (_, pending) in running.items() if pending.ready()]
+            for i in done:
+                _, pending = running.pop(i)
+                yield i, pending.get()
+            if done:
+                submit()
+                continue
+            if tick is not None:
+                tick({i: started for i, (started, _) in running.items()})
+            next(iter(running.values()))[1].wait(WAIT_SECONDS)
+
+
+def map_in_workers(function: Callable[[T], R], items: Iterable[T], workers: int) -> list[R]:
+    """`[function(x) for x in items]`, in order, on worker processes (see `each_in_workers`)."""
+    jobs = list(items)
+    out: dict[int, R] = dict(each_in_workers(function, jobs, workers))
+    return [out[i] for i in range(len(jobs))]

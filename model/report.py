@@ -51,7 +51,16 @@ def _rows(results: Iterable[Result], scenarios: dict[str, Scenario]) -> list[tup
     return rows
 
 
-HEAD = ("scenario", "property", "expected", "verdict", "depth", "max_loss", "bounds", "")
+HEAD = ("scenario", "property", "expected", "verdict", "depth", "max_loss", "bounds", "status")
+
+
+def reproduce(r: Result, sc: Scenario) -> str:
+    """The command that re-runs one row on its own (`check` takes every table of the scenario file)."""
+    variant = f" --variant {sc.name.split('/', 1)[1]}" if "/" in sc.name else ""
+    if r.property == "max_loss":
+        return f"bridgeproof verify {sc.path} -k '{sc.name}' --property max_loss --seed {sc.seed}"
+    prove = " --prove" if r.expected in ("proved", None) or r.verdict == "proved" else ""
+    return f"bridgeproof check --scenario {sc.path}{variant} --property {r.property} --seed {sc.seed}{prove}"
 
 
 def _link(path: str | None, out: Path) -> str:
@@ -90,6 +99,7 @@ def markdown(results: list[Result], scenarios: dict[str, Scenario], regressions:
         lines.append("")
         for r in mine:
             lines.append(f"- **{r.property}**: {r.verdict} ({r.why or 'as found'})")
+            lines.append(f"  - reproduce: `{reproduce(r, sc)}`")
             if r.verdict == "proved":
                 needed = ", ".join(r.needed) or "no assumption"
                 cert = f" [certificate]({_link(r.certificate, out)})" if r.certificate else ""
@@ -138,6 +148,7 @@ def page(results: list[Result], scenarios: dict[str, Scenario], regressions: dic
         mine = [r for r in results if r.scenario == name]
         for r in mine:
             item = f"<li><b>{e(r.property)}</b>: {e(r.verdict)} ({e(r.why or 'as found')})"
+            item += f"<br>reproduce: <code>{e(reproduce(r, sc))}</code>"
             if r.verdict == "proved":
                 item += f"<br>needed: {e(', '.join(r.needed) or 'no assumption')}"
                 if r.certificate:

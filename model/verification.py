@@ -8,13 +8,15 @@ every defended variant the base scenario's attack is re-run and stored as an `ex
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
 
 from model import corpus, itf
 from model.check import MAX_LOSS, Result, check, check_loss, counterfactual, guarded, trust_id, witness_of
-from model.pool import map_in_workers
+from model.pool import each_in_workers
 from model.scenarios import Scenario
 from properties import PROPERTIES
 
@@ -54,21 +56,112 @@ def run_job(job: Job) -> Result:
     return check(sc, prop, root=sc.corpus, prove=prove, witness=False)
 
 
+@attrs.frozen
+class Progress:
+    """Where a run stands, for a progress display: rows settled, rows in all, and the checks running
+    now as (scenario, property, seconds so far), longest first."""
+
+    done: int
+    total: int
+    running: tuple[tuple[str, str, float], ...]
+
+
 def run(
-    scenarios: list[Scenario], workers: int = 1, prove: bool = True, loss: bool = True, root: Path | None = None
+    scenarios: list[Scenario],
+    workers: int = 1,
+    prove: bool = True,
+    loss: bool = True,
+    root: Path | None = None,
+    on_row: Callable[[Result, Progress], None] | None = None,
+    on_tick: Callable[[Progress], None] | None = None,
 ) -> Verification:
-    """`root` (`--corpus`) replaces every scenario's own corpus, the `counterexamples/` of its repository."""
+    """`root` (`--corpus`) replaces every scenario's own corpus, the `counterexamples/` of its repository.
+
+    Each row goes to `on_row` as soon as it is final: its own check is done, and so is whatever can
+    still change it (the scenario's witness for a proof, NOTE(vacuity); the scenario's max_loss for a
+    violation). The returned rows are grouped by scenario in file order.
+    """
     if root is not None:
         scenarios = [attrs.evolve(sc, corpus=root) for sc in scenarios]
     jobs = plan(scenarios, prove, loss)
+    settle = _Settle(scenarios, jobs, prove)
+    rows: list[Result] = []
+
+    def progress(running: dict[int, float]) -> Progress:
+        now = time.monotonic()
+        busy = sorted(running.items(), key=lambda item: item[1])
+        return Progress(len(rows), settle.total, tuple((jobs[i][0].name, jobs[i][1], now - t) for i, t in busy))
+
     if workers > 1 and len(jobs) > 1:
-        results = map_in_workers(run_job, jobs, workers)
+        tick = (lambda running: on_tick(progress(running))) if on_tick is not None else None
+        finished = each_in_workers(run_job, jobs, workers, tick)
     else:
-        results = [run_job(j) for j in jobs]
-    if prove:
-        results = vacuity(scenarios, results)
-    results = ordered(scenarios, with_loss(results))
+        finished = ((i, run_job(job)) for i, job in enumerate(jobs))
+    for i, result in finished:
+        for row in settle.add(i, result):
+            rows.append(row)
+            if on_row is not None:
+                on_row(row, progress({}))
+    results = ordered(scenarios, rows)
     return Verification(tuple(results), regressions(scenarios, results))
+
+
+class _Settle:
+    """Raw job results in, final rows out, each as soon as nothing can change it any more."""
+
+    def __init__(self, scenarios: list[Scenario], jobs: list[Job], prove: bool) -> None:
+        self.by_name = {sc.name: sc for sc in scenarios}
+        self.jobs = jobs
+        self.prove = prove
+        self.raw: dict[tuple[str, str], Result] = {}
+        self.pending: list[int] = list(range(len(jobs)))
+        self.total = sum(1 for sc, prop, _ in jobs if self._shown(sc, prop))
+
+    def _shown(self, sc: Scenario, prop: str) -> bool:
+        """The witness run only to guard proofs, and an unasserted max_loss, are not rows of their own."""
+        if prop == MAX_LOSS:
+            return sc.max_loss is not None
+        return prop in sc.expect
+
+    def _planned(self, sc: Scenario, prop: str) -> bool:
+        return any(j[0].name == sc.name and j[1] == prop for j in self.jobs)
+
+    def add(self, index: int, result: Result) -> list[Result]:
+        sc, prop, _ = self.jobs[index]
+        self.raw[(sc.name, prop)] = result
+        out = []
+        for i in list(self.pending):
+            final = self._final(i)
+            if final is not None:
+                self.pending.remove(i)
+                if final is not _HIDDEN:
+                    out.append(final)
+        return out
+
+    def _final(self, index: int) -> Result | object | None:
+        sc, prop, _ = self.jobs[index]
+        mine = self.raw.get((sc.name, prop))
+        if mine is None:
+            return None
+        if not self._shown(sc, prop):
+            return _HIDDEN
+        if prop == MAX_LOSS:
+            return mine
+        w = witness_of(sc)
+        if self.prove and mine.verdict == "proved" and w is not None:
+            witness = self.raw.get((sc.name, w))
+            if witness is None and self._planned(sc, w):
+                return None
+            mine = guarded(mine, witness.verdict if witness is not None else "unknown", sc)
+        if mine.verdict == "violated" and self._planned(sc, MAX_LOSS):
+            measured = self.raw.get((sc.name, MAX_LOSS))
+            if measured is None:
+                return None
+            mine = attrs.evolve(mine, max_loss=measured.max_loss)
+        return mine
+
+
+_HIDDEN = object()
 
 
 def ordered(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
@@ -81,34 +174,6 @@ def ordered(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
         return position[r.scenario], names.index(r.property) if r.property in names else len(names)
 
     return sorted(results, key=key)
-
-
-def vacuity(scenarios: list[Scenario], results: list[Result]) -> list[Result]:
-    """NOTE(vacuity): a proof in a scenario whose witness is unreachable is vacuous (`check.guarded`)."""
-    by_name = {sc.name: sc for sc in scenarios}
-    witnessed = {r.scenario: r.verdict for r in results if r.property == witness_of(by_name[r.scenario])}
-    out = []
-    for r in results:
-        sc = by_name[r.scenario]
-        if r.property == witness_of(sc) and sc.expect.get(r.property) is None:
-            continue  # run only to guard the proofs; not a row the scenario asked for
-        out.append(guarded(r, witnessed.get(r.scenario, "unknown"), sc))
-    return out
-
-
-def with_loss(results: list[Result]) -> list[Result]:
-    """Put each scenario's measured max_loss on its violated rows; keep only asserted max_loss rows."""
-    loss = {r.scenario: r.max_loss for r in results if r.property == MAX_LOSS}
-    out = []
-    for r in results:
-        if r.property == MAX_LOSS:
-            if r.expected is not None:
-                out.append(r)
-        elif r.verdict == "violated" and r.scenario in loss:
-            out.append(attrs.evolve(r, max_loss=loss[r.scenario]))
-        else:
-            out.append(r)
-    return out
 
 
 def regressions(scenarios: list[Scenario], results: list[Result]) -> dict[tuple[str, str], str]:

@@ -154,6 +154,9 @@ class Family(Component):
         """The participants of this family's sequence diagrams, in the order they are drawn."""
         return ()
 
+    main_lifelines: ClassVar[tuple[str, ...] | None] = None
+    """The lifelines drawn even when no step uses them (None: only those a step uses)."""
+
     def arrows(self, action: str, args: Mapping[str, Any], actor: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
         """The arrows of one step of a counterexample (model/diagram.py); by default, actor -> protocol."""
         from model.diagram import default_arrows

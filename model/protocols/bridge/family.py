@@ -500,6 +500,10 @@ class MessageBridge(Family):
     def lifelines(self, cfg: Configuration) -> tuple[str, ...]:
         return ("alice", "mallory", "relayer", "home", "verifier", "remote", "watcher", "governance", "clock")
 
+    main_lifelines = ("alice", "mallory", "home", "verifier", "remote")
+    """Drawn in every diagram, used or not: the two chains, the verifier between them, a user and the
+    adversary (the issue's picture of an attack); the rest appear when a step uses them."""
+
     def arrows(self, action: str, args: Mapping[str, Any], actor: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
         from model.diagram import Arrow, default_arrows
 
@@ -511,9 +515,16 @@ class MessageBridge(Family):
             paid = f" (paid {args['paid']})" if "paid" in args else ""
             return [Arrow(args["user"], source, f"{action} {args['amount']}{paid}")]
         if action == "attest":
-            return [Arrow("relayer", destination.get(sent.get("dir", claim.get("dir")), "remote"), f"attest #{args['id']}: {claim.get('user')} {claim.get('amount')}")]
+            target = destination.get(sent.get("dir", claim.get("dir")), "remote")
+            return [
+                Arrow("relayer", "verifier", f"attest #{args['id']}: {claim.get('user')} {claim.get('amount')}"),
+                Arrow("verifier", target, f"claim #{args['id']} accepted"),
+            ]
         if action == "forge":
-            return [Arrow("mallory", destination[args["dir"]], f"forge #{args['id']}: pay {args['user']} {args['amount']}")]
+            return [
+                Arrow("mallory", "verifier", f"forge #{args['id']}: pay {args['user']} {args['amount']}"),
+                Arrow("verifier", destination[args["dir"]], f"forged claim #{args['id']} accepted"),
+            ]
         if action in ("mint", "unlock", "release", "fork_unlock"):
             where = "home" if action in ("unlock", "fork_unlock") else destination.get(claim.get("dir"), "remote")
             if action == "fork_unlock":
