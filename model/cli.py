@@ -512,6 +512,17 @@ def _curate(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(ns: argparse.Namespace) -> int:
+    """Write each curated file of an older vocabulary again in today's, as a new file (never replacing one)."""
+    from model import corpus
+
+    written = corpus.migrate(_corpus(ns) or corpus.ROOT)
+    for target in written:
+        print(f"migrated {target}")
+    print(f"{len(written)} migrated")
+    return 0
+
+
 def _list(ns: argparse.Namespace) -> int:
     from model.protocols import PROTOCOLS
     from model.trust import TRUST_MODELS
@@ -644,6 +655,10 @@ def parser() -> argparse.ArgumentParser:
     cu = sub.add_parser("curate", help="move new traces from counterexamples/_inbox into the curated corpus")
     cu.add_argument("--corpus", metavar="DIR", help="the corpus whose inbox to curate (default: ./counterexamples)")
     cu.set_defaults(run=_curate)
+
+    mg = sub.add_parser("migrate", help="write curated files of an older ITF vocabulary again in today's, beside them")
+    mg.add_argument("--corpus", metavar="DIR", help="the corpus to migrate (default: ./counterexamples)")
+    mg.set_defaults(run=_migrate)
 
     ls = sub.add_parser("list", help="protocols, trust models and properties")
     ls.add_argument("--json", action="store_true")

@@ -114,3 +114,45 @@ def curate(root: Path = ROOT) -> list[Path]:
         p.unlink()
         moved.append(target)
     return moved
+
+
+def migrated_name(path: Path, vocabulary: int) -> Path:
+    """`x.itf.json` -> `x.v3.itf.json`, `x.fixed.itf.json` -> `x.v3.fixed.itf.json`."""
+    fixed = path.name.endswith(".fixed.itf.json")
+    stem = path.name.removesuffix(".itf.json").removesuffix(".fixed")
+    return path.with_name(f"{stem}.v{vocabulary}{'.fixed' if fixed else ''}.itf.json")
+
+
+def migrate(root: Path = ROOT) -> list[Path]:
+    """Write every curated file of an older vocabulary again in its family's current one, as a new
+    file beside it (`migrated_name`); the old file stays, and still replays, as it always did.
+
+    The states are read through the family's own upgrade (`Family.upgrade_state`) and written by the
+    same encoder as new finds (`itf.encode_state`), so a migrated file is exactly what a run would
+    write today: declared maps as `#map`, records as records, every var present.
+    """
+    written: list[Path] = []
+    for path in curated(root):
+        raw = json.loads(path.read_text())
+        document = itf.load(path)
+        cfg = document["config"]
+        current = cfg.protocol.vocabulary
+        if raw["#meta"].get("vocabulary", 1) >= current:
+            continue
+        target = migrated_name(path, current)
+        if target.exists():
+            continue
+        states = [
+            {"#meta": old.get("#meta", {"index": i}), **itf.encode_state(cfg, new)}
+            for i, (old, new) in enumerate(zip(raw["states"], document["states"], strict=True))
+        ]
+        out = {
+            "#meta": {**raw["#meta"], "vocabulary": current, "migrated_from": path.name},
+            "vars": [v.name for v in cfg.vars],
+            "states": states,
+        }
+        if raw.get("loop") is not None:
+            out["loop"] = raw["loop"]
+        itf.write_new(target, out)
+        written.append(target)
+    return written
