@@ -20,6 +20,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -260,7 +261,6 @@ def _describe(r: Result) -> str:
 
 
 def _verify(ns: argparse.Namespace) -> int:
-    import time
 
     from model import display, verification
     from model.scenarios import discover
@@ -304,13 +304,16 @@ def _verify(ns: argparse.Namespace) -> int:
         return 0 if run.ok else 1
     if ns.json:
         rows = [_row_json(r, by_name, fixed.get((r.scenario, r.property))) for r in results]
-        print(json.dumps({"schema": VERIFY_SCHEMA, "ok": run.ok, "results": rows}, indent=1))
+        print(json.dumps({"schema": VERIFY_SCHEMA, "ok": run.ok, "replayed": run.replayed, "results": rows}, indent=1))
         return 0 if run.ok else 1
     width = _terminal_width() if sys.stdout.isatty() else None
     print(display.table(results, fixed, width))
     total = sum(r.seconds for r in results)
     bad = [r for r in results if not r.ok]
-    print(f"\n{len(results)} checks, {len(bad)} not as expected, {total:.1f} s solver time, {time.monotonic() - started:.1f} s wall")
+    print(
+        f"\n{len(results)} checks, {len(bad)} not as expected, {total:.1f} s solver time, "
+        f"{time.monotonic() - started:.1f} s wall; {run.replayed} curated traces replayed first"
+    )
     for r in results:
         if r.verdict == "proved":
             print(f"proved  {r.scenario} {r.property}: {r.why}")
@@ -458,14 +461,45 @@ def _replay(ns: argparse.Namespace) -> int:
     paths = [Path(p) for p in ns.files] or corpus.curated(root)
     if not paths:
         raise BadInput(str(root), "files", "no curated counterexamples to replay")
+    if ns.junit is not None and Path(ns.junit).is_dir():
+        raise BadInput(CL, "--junit", f"{ns.junit} is a folder; give the report file's path")
     ok = True
+    cases: list[tuple[str, float, str | None]] = []
     for p in paths:
         document = itf.load(p)
         itf.check_states(document)
+        started = time.monotonic()
         r = replay(document)
         ok &= r.ok
+        cases.append((str(p), time.monotonic() - started, None if r.ok else r.summary()))
         print(f"{'ok ' if r.ok else 'BAD'} {p}: {r.summary()}")
+    if ns.junit is not None:
+        _write_junit(Path(ns.junit), cases)
     return 0 if ok else 1
+
+
+def _write_junit(path: Path, cases: list[tuple[str, float, str | None]]) -> None:
+    """JUnit XML, the format CI servers read: one testcase per trace, a failure where it no longer replays."""
+    import xml.etree.ElementTree as ET
+
+    failures = sum(1 for _, _, why in cases if why is not None)
+    suite = ET.Element(
+        "testsuite",
+        name="bridgeproof replay",
+        tests=str(len(cases)),
+        failures=str(failures),
+        errors="0",
+        time=f"{sum(t for _, t, _ in cases):.3f}",
+    )
+    for name, seconds, why in cases:
+        case = ET.SubElement(suite, "testcase", classname="bridgeproof.replay", name=name, time=f"{seconds:.3f}")
+        if why is not None:
+            ET.SubElement(case, "failure", message=why.splitlines()[0] if why else "does not replay").text = why
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    except OSError as e:
+        raise BadInput(CL, "--junit", f"cannot write {path}: {e.strerror}") from None
 
 
 def _synth(ns: argparse.Namespace) -> int:
@@ -635,6 +669,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("replay", help="replay counterexample files on the reference implementation")
     r.add_argument("files", nargs="*")
     r.add_argument("--corpus", metavar="DIR", help="replayed when no file is named (default: ./counterexamples)")
+    r.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML, one testcase per trace")
     r.set_defaults(run=_replay)
 
     sy = sub.add_parser("synth", help="the weakest safe parameter, or the smallest one that breaks a property")

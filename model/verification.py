@@ -8,6 +8,7 @@ every defended variant the base scenario's attack is re-run and stored as an `ex
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,8 @@ class Verification:
     results: tuple[Result, ...]
     regressions: dict[tuple[str, str], str]
     """(scenario, property) -> the `expect: fixed` trace stored for a defended variant."""
+    replayed: int = 0
+    """Curated traces of these scenarios replayed before the search (a failing one is a row)."""
 
     @property
     def ok(self) -> bool:
@@ -86,6 +89,12 @@ def run(
     jobs = plan(scenarios, prove, loss)
     settle = _Settle(scenarios, jobs, prove)
     rows: list[Result] = []
+    replayed, broken = replay_first(scenarios)
+    settle.total += len(broken)
+    for row in broken:
+        rows.append(row)
+        if on_row is not None:
+            on_row(row, Progress(len(rows), settle.total, ()))
 
     def progress(running: dict[int, float]) -> Progress:
         now = time.monotonic()
@@ -103,7 +112,39 @@ def run(
             if on_row is not None:
                 on_row(row, progress({}))
     results = ordered(scenarios, rows)
-    return Verification(tuple(results), regressions(scenarios, results))
+    return Verification(tuple(results), regressions(scenarios, results), replayed)
+
+
+REPLAY = "replay"
+"""The property name of a row that reports a curated trace which no longer replays."""
+
+
+def replay_first(scenarios: list[Scenario]) -> tuple[int, list[Result]]:
+    """Replay each scenario's curated traces before searching (as Foundry replays persisted
+    failures first): how many were replayed, and a row for each that no longer replays."""
+    from model.replay import replay
+
+    names = {sc.name: sc for sc in scenarios}
+    count, rows = 0, []
+    for root in dict.fromkeys(sc.corpus for sc in scenarios):
+        for path in corpus.curated(root):
+            try:
+                name = json.loads(path.read_text()).get("#meta", {}).get("scenario")
+            except (OSError, ValueError):
+                name = None
+            sc = names.get(name) if isinstance(name, str) else None
+            if sc is None:
+                continue
+            started = time.monotonic()
+            document = itf.load(path)
+            itf.check_states(document)
+            r = replay(document)
+            count += 1
+            if not r.ok:
+                steps = len(document["meta"]["steps"])
+                rows.append(Result(sc.name, REPLAY, "replays", "does_not_replay", steps, str(path),
+                                   time.monotonic() - started, why=r.summary()))
+    return count, rows
 
 
 class _Settle:

@@ -191,3 +191,41 @@ def test_report_renders_in_a_real_browser(work: Path, capsys: pytest.CaptureFixt
     raw = zlib.decompress(b"".join(chunks))
     dark = sum(1 for b in raw[:: 7] if b < 128)
     assert dark > len(raw[:: 7]) // 200, "the page looks blank"
+
+
+def _tamper(path: Path) -> None:
+    raw = json.loads(path.read_text())
+    raw["states"][-1]["supply_remote"] = {"#bigint": "999"}
+    path.write_text(json.dumps(raw))
+
+
+def test_verify_replays_the_curated_corpus_first(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A curated trace that no longer replays is its own row, and a mismatch (Foundry replays
+    persisted failures before fuzzing; so does verify)."""
+    args = ["verify", "-j", "1", "--no-prove", "--no-loss", "--jsonl", "-k", "ronin-small", "--property", "no_unbacked_mint"]
+    assert main(args) == 0
+    assert main(["curate"]) == 0
+    capsys.readouterr()
+    assert main(args) == 0
+    curated = work / "counterexamples/lock_mint/multisig/no_unbacked_mint/ronin-small.itf.json"
+    _tamper(curated)
+    assert main(args) == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    bad = [r for r in rows if r["property"] == "replay"]
+    assert len(bad) == 1 and bad[0]["verdict"] == "does_not_replay" and not bad[0]["ok"]
+    assert bad[0]["counterexample"].endswith("ronin-small.itf.json")
+
+
+def test_replay_junit(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    assert main(["verify", "-j", "1", "--no-prove", "--no-loss", "-k", "ronin-small", "--property", "no_unbacked_mint"]) == 0
+    assert main(["curate"]) == 0
+    traces = sorted((work / "counterexamples").rglob("*.itf.json"))
+    assert main(["replay", "--junit", "out/junit.xml", *map(str, traces)]) == 0
+    suite = ET.parse(work / "out/junit.xml").getroot()
+    assert suite.get("tests") == str(len(traces)) and suite.get("failures") == "0"
+    _tamper(traces[0])
+    assert main(["replay", "--junit", "out/junit2.xml", str(traces[0])]) == 1
+    suite = ET.parse(work / "out/junit2.xml").getroot()
+    assert suite.get("failures") == "1" and suite.find("testcase/failure") is not None
