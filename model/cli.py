@@ -616,7 +616,13 @@ def _version() -> str:
 def parser() -> argparse.ArgumentParser:
     from model.configuration import Bounds
 
-    p = _Parser(prog="bridgeproof", description=__doc__.splitlines()[0] if __doc__ else None)
+    p = _Parser(
+        prog="bridgeproof",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        epilog="exit codes: 0 as expected (check: the property holds); 1 a mismatch, a violation (check) or a "
+        "trace that does not replay; 2 bad input or a tool problem, one line naming the file and the field; "
+        "130 interrupted",
+    )
     p.add_argument("--version", action="version", version=_version())
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
