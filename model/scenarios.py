@@ -369,7 +369,10 @@ def load(path: Path) -> list[Scenario]:
             vfamily = _family(ident, family_params | vparams, where, f"{field}.protocol")
         vtrust = None
         if trust_raw is not None or "trust" in vraw:
-            vtrust = _table(trust_raw or {}, where, "trust") | _table(vraw.get("trust", {}), where, f"{field}.trust")
+            own = _table(vraw.get("trust", {}), where, f"{field}.trust")
+            # A variant that names a trust model states the whole table: another model's parameters
+            # do not carry over (a multisig's k means nothing to a light client).
+            vtrust = own if "model" in own else _table(trust_raw or {}, where, "trust") | own
         vbounds = _bounds(bounds_raw | _table(vraw.get("bounds", {}), where, f"{field}.bounds"), vfamily, where, f"{field}.bounds")
         # `trust`, `protocol` and `bounds` merge (a variant changes a parameter); the option tables
         # replace the base's when the variant gives them (a variant states its configuration).

@@ -69,6 +69,20 @@ def test_variant_overrides_only_what_it_names(tmp_path: Path) -> None:
     assert (base.expect, four.expect) == ({"supply_conservation": "violated"}, {"supply_conservation": "bounded"})
 
 
+def test_a_variant_naming_a_trust_model_switches_it(tmp_path: Path) -> None:
+    """`trust.model` in a variant replaces the base's table: no multisig parameter reaches the custodian."""
+    path = tmp_path / "base.toml"
+    path.write_text(
+        GOOD + '\n[variants.custodian]\ntrust = { model = "custodian", compromised = 0 }\n'
+        'expect = { supply_conservation = "bounded" }\n'
+        '\n[variants.same-model]\ntrust = { model = "multisig", k = 7, n = 10 }\nexpect = { supply_conservation = "bounded" }\n'
+    )
+    base, custodian, same = load(path)
+    assert base.trust.id == "multisig" and custodian.trust.id == "custodian"
+    assert custodian.trust.describe() == {"compromised": 0}
+    assert (same.trust.k, same.trust.n, same.trust.f) == (7, 10, 0)  # f is not carried over either
+
+
 # --- bad scenario files --------------------------------------------------------------------------
 
 GOOD = """\
