@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from model import semantics
 from model.configuration import Bounds, Configuration
 from model.errors import BadInput, integer
 
@@ -19,7 +20,7 @@ BOUND_KEYS = ("depth", "messages", "supply", "loss_depth")
 
 def describe(cfg: Configuration) -> dict[str, Any]:
     """The configuration as `#meta` fields."""
-    out: dict[str, Any] = {"protocol": cfg.protocol.id}
+    out: dict[str, Any] = {"protocol": cfg.protocol.id, "semantics": semantics.VERSION}
     params = cfg.protocol.describe()
     if params:
         out["protocol_params"] = params
@@ -35,8 +36,16 @@ def configuration(meta: dict[str, Any], where: str) -> Configuration:
 
     A file is input like a scenario: the same limits (`model.scenarios.LIMITS`) and the same checks
     apply, so a hand-edited file cannot ask the replay for a million message ids or drop a fault it
-    does not know without a word.
+    does not know without a word. Its parameters mean what they meant when it was written
+    (`#meta.semantics`, model/semantics.py).
     """
+    version = meta.get("semantics", 1)
+    version = integer(version, where, "#meta.semantics", 1, semantics.VERSION)
+    with semantics.reading(version):
+        return _configuration(meta, where)
+
+
+def _configuration(meta: dict[str, Any], where: str) -> Configuration:
     from model.protocols import PROTOCOLS
     from model.scenarios import LIMITS, LOWS, check_limits, fit, relabel
     from model.trust import TRUST_MODELS

@@ -2,7 +2,10 @@
 
 Trust assumption: fewer than `k` keys are compromised (`f < k`); honest keys sign only messages the
 source really emitted. This also stands for MPC / threshold-signature schemes with threshold k.
-Adversary: signs any digest with its `f` keys and withholds them from honest messages.
+Adversary: holds copies of `f` keys and signs any digest with them. A copied key still signs honest
+messages for its owner, so honest and stolen signatures add up on a real message (as at Ronin, where
+the validators kept signing while the attacker signed with the same keys). Keeping keys from their
+owners is a separate, liveness attack: `withheld` of the stolen keys sign nothing honest.
 Operators: keys can be grouped by operator (`operators`, keys per operator), and compromise counted
 per operator (`compromised_operators`); at Ronin one organisation ran 4 of the 9 validators and had
 a stale delegation for a fifth.
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
+from model import semantics
 from model.component import Handler
 from model.declarations import Action
 from model.errors import ParameterError
@@ -53,7 +57,10 @@ def _bad(field: str, message: str) -> ParameterError:
 class Multisig(TrustModel):
     id: ClassVar[str] = "multisig"
     assumption: ClassVar[str] = "fewer than k keys are compromised (f < k); honest keys sign only messages the source emitted"
-    adversary: ClassVar[str] = "signs any digest with its f keys and withholds them from honest messages"
+    adversary: ClassVar[str] = (
+        "signs any digest with copies of f keys, whose owners still sign honest messages; "
+        "withheld of them sign nothing honest (a liveness attack)"
+    )
     fault_notes: ClassVar[dict[str, str]] = {
         "signature_bypass": "Wormhole 2022: a spoofed 'signatures verified' account",
         "unchecked_membership": "ChainSwap 2021: a signature from any key counts",
@@ -74,6 +81,9 @@ class Multisig(TrustModel):
     f: int | None = attrs.field(default=None)
     operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
     compromised_operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
+    withheld: int | None = attrs.field(default=None)
+    """Stolen keys kept from their owners, which then sign no honest message (default 0; a file of
+    semantics version 1 read them all as withheld: model/semantics.py)."""
 
     def __attrs_post_init__(self) -> None:
         derived = None
@@ -100,6 +110,10 @@ class Multisig(TrustModel):
         for name, value in (("k", self.k), ("f", self.f)):
             if value > self.n:
                 raise _bad(name, f"{name} must be <= n ({self.n}), got {value}")
+        if self.withheld is None:
+            object.__setattr__(self, "withheld", self.f if semantics.current() < 2 else 0)
+        if isinstance(self.withheld, bool) or not isinstance(self.withheld, int) or not 0 <= self.withheld <= self.f:
+            raise _bad("withheld", f"withheld must be an integer from 0 to f ({self.f}), got {self.withheld!r}")
 
     @property
     def evidence(self) -> tuple[EvidenceField, ...]:
@@ -129,7 +143,7 @@ class Multisig(TrustModel):
         return self.t("f") + extra  # type: ignore[no-any-return]
 
     def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
-        out: dict[str, z3.ExprRef | int | bool] = {"sigs": self.t("n") - self.t("f")}
+        out: dict[str, z3.ExprRef | int | bool] = {"sigs": self.t("n") - self.t("withheld")}
         if "signature_bypass" in self.faults:
             out["bypassed"] = False
         return out
@@ -158,15 +172,15 @@ class Multisig(TrustModel):
         return {"f_lt_k": self.t("f") < self.t("k")}
 
     def domain(self) -> z3.BoolRef:
-        k, n, f = self.t("k"), self.t("n"), self.t("f")
-        return z3.And(k >= 1, k <= n, f >= 0, f <= n)
+        k, n, f, w = self.t("k"), self.t("n"), self.t("f"), self.t("withheld")
+        return z3.And(k >= 1, k <= n, f >= 0, f <= n, w >= 0, w <= f)
 
     def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
-        n, f = self.t("n"), self.t("f")
+        n, w = self.t("n"), self.t("withheld")
         sub = cfg.protocol
         out = {}
         for i in range(len(sub.claim_domain(cfg))):
-            honest = [s.ev("sigs", i) == n - f, z3.Not(sub.fraudulent(s, i))]
+            honest = [s.ev("sigs", i) == n - w, z3.Not(sub.fraudulent(s, i))]
             if "signature_bypass" in self.faults:
                 honest.append(z3.Not(s.ev("bypassed", i)))
             out[f"sigs[{i}]_honest_or_stolen"] = z3.Implies(
@@ -183,16 +197,21 @@ class Multisig(TrustModel):
             stolen = frozenset(key for key, j in enumerate(owners) if j in self.compromised_operators)
         else:
             stolen = frozenset(range(self.n - self.f, self.n))
-        return SignerSet(self.k, self.n, stolen, self.faults)
+        withheld = frozenset(sorted(stolen)[: self.withheld])
+        return SignerSet(self.k, self.n, stolen, self.faults, withheld)
 
 
 class SignerSet:
     """Validator keys 0..n-1 (grouped by operator), some stolen; signatures kept per digest."""
 
-    def __init__(self, threshold: int, size: int, stolen: frozenset[int], faults: frozenset[str]) -> None:
+    def __init__(
+        self, threshold: int, size: int, stolen: frozenset[int], faults: frozenset[str], withheld: frozenset[int] = frozenset()
+    ) -> None:
         self.threshold = threshold
         self.members = frozenset(range(size))
         self.stolen = stolen
+        self.withheld = withheld
+        """Stolen keys the owners no longer have: they sign no honest message."""
         self.faults = faults
         self.zeroed = False
         self.signatures: dict[bytes, set[int]] = {}
@@ -204,7 +223,7 @@ class SignerSet:
 
     def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None:
         self.digest_of[msg_id] = digest
-        self._sign(digest, self.members - self.stolen)
+        self._sign(digest, self.members - self.withheld)
 
     def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None:
         self.digest_of[msg_id] = digest
