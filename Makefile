@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 JOBS   ?=
 REPORT ?=
 
-.PHONY: install verify test test-slow bench mutation lint clean report-check
+.PHONY: install verify test test-slow bench mutation mutation-tool lint clean report-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ bench: $(STAMP)
 
 mutation: $(STAMP)
 	$(BIN)/python -m pytest -v -p no:cacheprovider tests/quality/test_mutants.py
+
+# mutmut over the encoding and the reference (bench/mutation_tool.py), in scratch copies under build/mutation,
+# each mutant against the fast tests of its own file, stopped after MUTATION_BUDGET minutes of wall time.
+# Not part of `make test`. Summary: bench/mutation-tool.md (ignored); bench/mutation.md is the committed record.
+MUTATION_BUDGET ?= 45
+MUTATION_JOBS   ?= 2
+mutation-tool: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	$(BIN)/python bench/mutation_tool.py --budget $(MUTATION_BUDGET) --jobs $(MUTATION_JOBS)
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff

@@ -68,6 +68,28 @@ SEQUENCES: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
 ]
 
 
+def _bucket_sequences() -> list[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+    """A refilling bucket (scenarios/ccip-token-bucket.toml, its own numbers): drain a quarter, wait until the
+    refill would pass the capacity, send exactly the capacity; and, queued, an over-limit transfer that is
+    delivered again after its release."""
+    rate = scenario("ccip-token-bucket").options.rate_limit
+    quarter = rate.capacity // 4
+    wait = 2 * (quarter // rate.refill + 1)
+    capped = [
+        ("lock", {"user": "alice", "amount": quarter}), ("attest", {"id": 0}), ("mint", {"id": 0}),
+        ("lock", {"user": "alice", "amount": rate.capacity}), ("attest", {"id": 1}), ("wait", {"seconds": wait}),
+        ("mint", {"id": 1}),
+    ]
+    queued = [
+        ("lock", {"user": "alice", "amount": rate.capacity + 1}), ("attest", {"id": 0}), ("mint", {"id": 0}),
+        ("wait", {"seconds": 86400}), ("release", {"id": 0}), ("mint", {"id": 0}), ("release", {"id": 0}),
+    ]
+    return [("ccip-token-bucket", capped), ("ccip-token-bucket/queued", queued)]
+
+
+SEQUENCES += _bucket_sequences()
+
+
 def conformance_detects() -> str | None:
     for name, steps in SEQUENCES:
         sc = scenario(name)
@@ -155,6 +177,61 @@ def _concrete(module: str, cls: str, name: str, make: Callable[[Any], Any]) -> P
     return _symbolic(module, cls, name, make)
 
 
+def _uncounted_queue(orig: Any) -> Any:
+    """Endpoint.execute, but a transfer it queues keeps its old execution count (so it can be delivered again)."""
+
+    def execute(self: Any, msg_id: int, ctx: Any) -> Any:
+        before = self.claims[msg_id].executions if msg_id in self.claims else 0
+        credit = orig(self, msg_id, ctx)
+        if credit is None:
+            self.claims[msg_id] = attrs.evolve(self.claims[msg_id], executions=before)
+        return credit
+
+    return execute
+
+
+def _bucket_terms(s: Any, cfg: Any, direction: int) -> tuple[Any, Any]:
+    """The refilled and the capped level of a direction's bucket, as family._deliveries builds them."""
+    from model.protocols.bridge.family import DIR_NAMES
+
+    rate, name = cfg.options.rate_limit, DIR_NAMES[direction]
+    refilled = s[f"bucket_tokens[{name}]"] + rate.refill * (s["now"] - s[f"bucket_updated[{name}]"])
+    return refilled, z3.If(refilled <= rate.capacity, refilled, rate.capacity)
+
+
+def _uncapped_refill(orig: Any) -> Any:
+    """family._deliveries with the bucket's level left uncapped (every use of the capped level replaced)."""
+
+    def deliveries(self: Any, s: Any, cfg: Any, i: int, direction: int) -> Any:
+        cases = orig(self, s, cfg, i, direction)
+        if cfg.options.rate_limit is None:
+            return cases
+        refilled, level = _bucket_terms(s, cfg, direction)
+
+        def swap(term: Any) -> Any:
+            return z3.substitute(term, (level, refilled)) if isinstance(term, z3.ExprRef) else term
+
+        return [attrs.evolve(c, guard=swap(c.guard), updates={k: swap(v) for k, v in c.updates.items()}) for c in cases]
+
+    return deliveries
+
+
+def _uncounted_queue_cases(orig: Any) -> Any:
+    """family._deliveries whose queueing branch does not count the delivery as an execution."""
+
+    def deliveries(self: Any, s: Any, cfg: Any, i: int, direction: int) -> Any:
+        cases = orig(self, s, cfg, i, direction)
+        queued, executions = s.key("queued", i), s.key("executions", i)
+        return [
+            attrs.evolve(c, updates={k: v for k, v in c.updates.items() if k != executions})
+            if queued in c.updates
+            else c
+            for c in cases
+        ]
+
+    return deliveries
+
+
 MUTANTS: dict[str, Patch] = {
     # the reference implementation
     "reference: replay protection dropped": _reference_replay,
@@ -172,6 +249,13 @@ MUTANTS: dict[str, Patch] = {
     ),
     "reference: conversion rounds up": _concrete(
         "model.protocols.bridge.contracts.amounts", "Conversion", "credit", lambda orig: lambda self, *a: orig(self, *a) + 1
+    ),
+    "reference: the bucket's refill is not capped at its capacity": _concrete(
+        "model.protocols.bridge.contracts.limiter", "InboundBucket", "level",
+        lambda orig: lambda self, now: self.tokens + self.limit.refill * (now - self.updated_at),
+    ),
+    "reference: a queued delivery is not counted as an execution": _concrete(
+        "model.protocols.bridge.contracts.chain", "Endpoint", "execute", lambda orig: _uncounted_queue(orig)
     ),
     "reference: burn does not burn (unlock without a burn)": _concrete(
         "model.protocols.bridge.contracts.token", "Token", "burn", lambda orig: lambda self, account, amount: None
@@ -196,6 +280,12 @@ MUTANTS: dict[str, Patch] = {
             z3.Not(cfg.protocol.fraudulent(s, i)),
             s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations") - 1,
         ),
+    ),
+    "model: the bucket's refill is not capped at its capacity": _symbolic(
+        "model.protocols.bridge.family", "MessageBridge", "_deliveries", lambda orig: _uncapped_refill(orig)
+    ),
+    "model: a queued delivery is not counted as an execution": _symbolic(
+        "model.protocols.bridge.family", "MessageBridge", "_deliveries", lambda orig: _uncounted_queue_cases(orig)
     ),
     "model: truncation rounds up": _symbolic(
         "model.protocols.bridge.amounts", "Conversion", "credit",
