@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SCRATCH = REPO / "build" / "mutation"
 REPORT = REPO / "bench" / "mutation-tool.md"
-COPIED = ("model", "properties", "tests", "scenarios", "counterexamples", "pyproject.toml", "bench/mutation_tool.py")
+COPIED = ("bridgeproof", "model", "properties", "tests", "scenarios", "counterexamples", "pyproject.toml", "setup.py", "bench/mutation_tool.py")
 DISABLED_TYPES = ("string", "fstring")
 """Message texts and f-strings: a changed `require` message or key text is not a change of meaning the
 semantics define (a changed dictionary key fails loudly on first use); left out to keep the budget for

@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 import attrs
 import z3
 
-from model.symbolic import EvidenceField, SymState
-from model.system import System
-from model.trust.multisig import Multisig
-from properties import Property
-from properties.view import SYMBOLIC
+from bridgeproof.model.symbolic import EvidenceField, SymState
+from bridgeproof.model.system import System
+from bridgeproof.model.trust.multisig import Multisig
+from bridgeproof.properties import Property
+from bridgeproof.properties.view import SYMBOLIC
 
 
 @attrs.frozen

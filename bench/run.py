@@ -21,15 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from model.check import fresh_solver_context  # noqa: E402
-from model.engine.bmc import bmc  # noqa: E402
-from model.engine.induction import prove  # noqa: E402
-from model.protocols import PROTOCOLS  # noqa: E402
-from model.system import System  # noqa: E402
-from model.trust import TRUST_MODELS  # noqa: E402
-from model.configuration import Bounds  # noqa: E402
+from bridgeproof.model.check import fresh_solver_context  # noqa: E402
+from bridgeproof.model.engine.bmc import bmc  # noqa: E402
+from bridgeproof.model.engine.induction import prove  # noqa: E402
+from bridgeproof.model.protocols import PROTOCOLS  # noqa: E402
+from bridgeproof.model.system import System  # noqa: E402
+from bridgeproof.model.trust import TRUST_MODELS  # noqa: E402
+from bridgeproof.model.configuration import Bounds  # noqa: E402
 from naive import PerKeyMultisig, fresh_bmc  # noqa: E402
-from properties import PROPERTIES  # noqa: E402
+from bridgeproof.properties import PROPERTIES  # noqa: E402
 
 CONSERVATION = PROPERTIES["supply_conservation"]
 
@@ -53,7 +53,7 @@ def system(trust: str, messages: int = 2, depth: int = 12, **params: int) -> Sys
 def scenarios(jobs: int) -> None:
     started = time.monotonic()
     out = subprocess.run(
-        [sys.executable, "-m", "model", "verify", "--json", "-j", str(jobs)],
+        [sys.executable, "-m", "bridgeproof.model", "verify", "--json", "-j", str(jobs)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -25,9 +25,9 @@ from typing import Any
 import attrs
 import z3
 
-from model.engine.budget import Budget
-from properties import Property
-from properties.view import SYMBOLIC
+from bridgeproof.model.engine.budget import Budget
+from bridgeproof.properties import Property
+from bridgeproof.properties.view import SYMBOLIC
 
 
 @attrs.frozen

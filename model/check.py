@@ -8,18 +8,18 @@ from typing import Any
 import attrs
 import z3
 
-import model
-from model import corpus, itf
-from model import certificate as certificates
-from model.engine.bmc import bmc
-from model.engine.budget import DEFAULT_UNITS, Budget
-from model.engine.execute import run as run_steps
-from model.engine.verdict import Finding
-from model.scenarios import Scenario
-from model.system import System
-from model.trace import Trace
-from properties import PROPERTIES
-from properties.view import CONCRETE
+from bridgeproof import model
+from bridgeproof.model import corpus, itf
+from bridgeproof.model import certificate as certificates
+from bridgeproof.model.engine.bmc import bmc
+from bridgeproof.model.engine.budget import DEFAULT_UNITS, Budget
+from bridgeproof.model.engine.execute import run as run_steps
+from bridgeproof.model.engine.verdict import Finding
+from bridgeproof.model.scenarios import Scenario
+from bridgeproof.model.system import System
+from bridgeproof.model.trace import Trace
+from bridgeproof.properties import PROPERTIES
+from bridgeproof.properties.view import CONCRETE
 
 
 @attrs.frozen
@@ -115,7 +115,7 @@ def trust_id(sc: Scenario) -> str:
 
 def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Result:
     """The worst-case loss within the bound; against `max_loss <= X` when the scenario asserts it."""
-    from model.engine.loss import max_loss
+    from bridgeproof.model.engine.loss import max_loss
 
     fresh_solver_context()
     budget = budget_of(sc)
@@ -259,7 +259,7 @@ def _certified(sc: Scenario, prop: Any, proof: Any, engine: str, budget: Budget)
 def _liveness(sc: Scenario, prop: str, prove: bool, budget: Budget) -> tuple[Finding, int | None, dict[str, Any]]:
     """A proof by deadline-bounded progress if asked, with the certificate of its deadline invariant
     checked; else or failing that, the shortest lasso within the depth (`bounded` if there is none)."""
-    from model.engine import liveness
+    from bridgeproof.model.engine import liveness
 
     system = system_of(sc)
     spent = 0.0
@@ -307,11 +307,11 @@ def guarded(result: Result, witness_verdict: str | None, sc: Scenario) -> Result
 
 def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, Any]:
     """The proof, certified: `proved` only when the independent checker accepts its certificate."""
-    from model.engine.induction import Conjunct, Proof, prove
+    from bridgeproof.model.engine.induction import Conjunct, Proof, prove
 
     system = system_of(sc)
     if engine == "chc":
-        from model.engine.chc import prove_chc
+        from bridgeproof.model.engine.chc import prove_chc
 
         chc = prove_chc(system, PROPERTIES[prop], budget=budget)
         proof = Proof(
@@ -374,7 +374,7 @@ def counterfactual(sc: Scenario, prop: str, attack: Trace | list[tuple[str, dict
             refused_at = i + 1
             break
         states.append(st)
-    from model.system import Step
+    from bridgeproof.model.system import Step
 
     kept = [Step(a, args) for a, args in steps[: len(states) - 1]]
     trace = Trace(tuple(kept), tuple(states))

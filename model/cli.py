@@ -25,11 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from model.errors import BadInput, ToolError, integer
+from bridgeproof.model.errors import BadInput, ToolError, integer
 
 if TYPE_CHECKING:
-    from model.check import Result
-    from model.configuration import Bounds
+    from bridgeproof.model.check import Result
+    from bridgeproof.model.configuration import Bounds
 
 CL = "command line"
 MAX_JOBS = 256
@@ -76,8 +76,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 def _bounds(ns: argparse.Namespace) -> Bounds:
     """The bounds of `check` and `synth`, within the limits a scenario file has (scenarios/README.md)."""
-    from model.configuration import Bounds
-    from model.scenarios import LIMITS, LOWS
+    from bridgeproof.model.configuration import Bounds
+    from bridgeproof.model.scenarios import LIMITS, LOWS
 
     names = ("depth", "messages", "supply")
     given = {k: getattr(ns, k) for k in names if getattr(ns, k) is not None}
@@ -99,8 +99,8 @@ def _split_params(family_id: str, trust_id: str | None, pairs: list[str]) -> tup
     goes to whichever of the two has that parameter)."""
     import attrs
 
-    from model.protocols import PROTOCOLS
-    from model.trust import TRUST_MODELS
+    from bridgeproof.model.protocols import PROTOCOLS
+    from bridgeproof.model.trust import TRUST_MODELS
 
     params = _params(pairs)
     family_cls = PROTOCOLS.get(family_id, CL, "--protocol")
@@ -120,10 +120,10 @@ def _split_params(family_id: str, trust_id: str | None, pairs: list[str]) -> tup
 
 
 def _check(ns: argparse.Namespace) -> int:
-    from model import corpus, itf
-    from model.check import check
-    from model.scenarios import MAX_SEED
-    from properties import get
+    from bridgeproof.model import corpus, itf
+    from bridgeproof.model.check import check
+    from bridgeproof.model.scenarios import MAX_SEED
+    from bridgeproof.properties import get
 
     if not 0 < ns.timeout < 1e9:  # nan and inf fail too
         raise BadInput(CL, "--timeout", f"must be a positive number of seconds, got {ns.timeout!r}")
@@ -181,7 +181,7 @@ def attrs_evolve(sc: Any, **changes: Any) -> Any:
 
 def _from_flags(ns: argparse.Namespace, root: Path) -> Any:
     """The configuration of `check --protocol P [--trust T] [--param N=V ...]`."""
-    from model.scenarios import Scenario, fit
+    from bridgeproof.model.scenarios import Scenario, fit
 
     if ns.protocol is None:
         raise BadInput(CL, "--protocol", "required (or give --scenario FILE)")
@@ -208,7 +208,7 @@ def _from_scenario(ns: argparse.Namespace, root: Path) -> Any:
     amounts, adversary, bounds), with `--depth`, `--messages` and `--supply` overriding its bounds."""
     import attrs
 
-    from model.scenarios import LIMITS, LOWS, load
+    from bridgeproof.model.scenarios import LIMITS, LOWS, load
 
     for flag in ("protocol", "trust"):
         if getattr(ns, flag) is not None:
@@ -230,7 +230,7 @@ def _from_scenario(ns: argparse.Namespace, root: Path) -> Any:
 
 def _copy_new(source: Path, target: Path) -> None:
     """`--out-itf PATH`: the trace also at PATH, which must not exist yet (a trace is never overwritten)."""
-    from model import itf
+    from bridgeproof.model import itf
 
     if target.exists():
         raise BadInput(CL, "--out-itf", f"{target} exists; a trace is never overwritten")
@@ -238,7 +238,7 @@ def _copy_new(source: Path, target: Path) -> None:
 
 
 def _describe(r: Result) -> str:
-    from model.check import MAX_LOSS
+    from bridgeproof.model.check import MAX_LOSS
 
     if r.property == MAX_LOSS:
         bound = f" against {r.expected}" if r.expected else ""
@@ -262,8 +262,8 @@ def _describe(r: Result) -> str:
 
 def _verify(ns: argparse.Namespace) -> int:
 
-    from model import display, verification
-    from model.scenarios import discover
+    from bridgeproof.model import display, verification
+    from bridgeproof.model.scenarios import discover
 
     jobs = integer(ns.jobs, CL, "--jobs", 0, MAX_JOBS)
     root = _corpus(ns)
@@ -296,7 +296,7 @@ def _verify(ns: argparse.Namespace) -> int:
         live.done()
     results, fixed = list(run.results), run.regressions
     if ns.report is not None:
-        from model import report
+        from bridgeproof.model import report
 
         for path in report.write(results, scenarios, fixed, Path(ns.report)):
             print(f"report: {path}", file=sys.stderr)
@@ -350,8 +350,8 @@ def _select(scenarios: list[Any], ns: argparse.Namespace) -> list[Any]:
 
     import attrs
 
-    from model.scenarios import MAX_SEED
-    from properties import PROPERTIES
+    from bridgeproof.model.scenarios import MAX_SEED
+    from bridgeproof.properties import PROPERTIES
 
     if ns.k is not None:
         glob = any(ch in ns.k for ch in "*?[")
@@ -412,7 +412,7 @@ class _Live:
 
 
 def _show(ns: argparse.Namespace) -> int:
-    from model import itf
+    from bridgeproof.model import itf
 
     if ns.generic:
         if ns.mermaid:
@@ -422,7 +422,7 @@ def _show(ns: argparse.Namespace) -> int:
     document = itf.load(Path(ns.file))
     itf.check_states(document)
     if ns.mermaid:
-        from model import diagram
+        from bridgeproof.model import diagram
 
         print(diagram.mermaid(diagram.of_trace(document)))
         return 0
@@ -436,8 +436,8 @@ def _show(ns: argparse.Namespace) -> int:
 
 def _broken_lines(document: dict[str, Any]) -> list[str]:
     """What `show` says of the property in the last state of a violation: the false part and its values."""
-    from model.explanation import broken
-    from properties import PROPERTIES
+    from bridgeproof.model.explanation import broken
+    from bridgeproof.properties import PROPERTIES
 
     meta = document["meta"]
     prop = PROPERTIES.get(meta["property"])
@@ -454,8 +454,8 @@ def _broken_lines(document: dict[str, Any]) -> list[str]:
 
 
 def _replay(ns: argparse.Namespace) -> int:
-    from model import corpus, itf
-    from model.replay import replay
+    from bridgeproof.model import corpus, itf
+    from bridgeproof.model.replay import replay
 
     root = _corpus(ns) or corpus.ROOT
     paths = [Path(p) for p in ns.files] or corpus.curated(root)
@@ -503,7 +503,7 @@ def _write_junit(path: Path, cases: list[tuple[str, float, str | None]]) -> None
 
 
 def _synth(ns: argparse.Namespace) -> int:
-    from model.synthesis import LIMIT, synthesize
+    from bridgeproof.model.synthesis import LIMIT, synthesize
 
     goal, parameter = ("minimal", ns.minimal) if ns.minimal is not None else ("breaking", ns.breaking)
     if not parameter:
@@ -537,7 +537,7 @@ def _synth(ns: argparse.Namespace) -> int:
 
 def _curate(ns: argparse.Namespace) -> int:
     """Move inbox traces into the curated corpus (never replacing a curated file)."""
-    from model import corpus
+    from bridgeproof.model import corpus
 
     moved = corpus.curate(_corpus(ns) or corpus.ROOT)
     for target in moved:
@@ -548,7 +548,7 @@ def _curate(ns: argparse.Namespace) -> int:
 
 def _migrate(ns: argparse.Namespace) -> int:
     """Write each curated file of an older vocabulary again in today's, as a new file (never replacing one)."""
-    from model import corpus
+    from bridgeproof.model import corpus
 
     written = corpus.migrate(_corpus(ns) or corpus.ROOT)
     for target in written:
@@ -558,9 +558,9 @@ def _migrate(ns: argparse.Namespace) -> int:
 
 
 def _list(ns: argparse.Namespace) -> int:
-    from model.protocols import PROTOCOLS
-    from model.trust import TRUST_MODELS
-    from properties import PROPERTIES
+    from bridgeproof.model.protocols import PROTOCOLS
+    from bridgeproof.model.trust import TRUST_MODELS
+    from bridgeproof.properties import PROPERTIES
 
     data: dict[str, Any] = {
         "protocols": {
@@ -604,7 +604,7 @@ def _version() -> str:
     """The tool's and the solver's versions: a trace depends on both (README, Packaging)."""
     from importlib import metadata
 
-    import model
+    from bridgeproof import model
 
     try:
         solver = metadata.version("z3-solver")
@@ -614,7 +614,7 @@ def _version() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    from model.configuration import Bounds
+    from bridgeproof.model.configuration import Bounds
 
     p = _Parser(
         prog="bridgeproof",

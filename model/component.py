@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from model.declarations import Action, Domain, Field, Var
+from bridgeproof.model.declarations import Action, Domain, Field, Var
 
 if TYPE_CHECKING:
     import z3
 
-    from model.configuration import Configuration
-    from model.symbolic import Case, StepArgs, SymState
+    from bridgeproof.model.configuration import Configuration
+    from bridgeproof.model.symbolic import Case, StepArgs, SymState
 
 Handler = Callable[..., None]
 """A concrete action: called with the deployment and the action's arguments by name; it raises

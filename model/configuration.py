@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from model.component import Component
-from model.declarations import Action, Domain, Field, Var
+from bridgeproof.model.component import Component
+from bridgeproof.model.declarations import Action, Domain, Field, Var
 
 if TYPE_CHECKING:
-    from model.protocols.family import Family
-    from model.trust.base import TrustModel
+    from bridgeproof.model.protocols.family import Family
+    from bridgeproof.model.trust.base import TrustModel
 
 
 @attrs.frozen

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from model import itf
-from model.errors import ToolError
+from bridgeproof.model import itf
+from bridgeproof.model.errors import ToolError
 
 ROOT = Path("counterexamples")
 INBOX = "_inbox"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from model.check import Result
-from model.verification import Progress
+from bridgeproof.model.check import Result
+from bridgeproof.model.verification import Progress
 
 HEAD = ("scenario", "property", "expected", "verdict", "depth", "max_loss", "seconds", "status", "trace")
 DEPTH_IS_EXACT = ("violated", "witnessed", "capped", "exceeded", "measured")

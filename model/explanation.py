@@ -16,10 +16,10 @@ from typing import Any
 import attrs
 import z3
 
-from model.configuration import Configuration
-from model.observable import solver_values
-from model.system import System
-from properties.view import SYMBOLIC, symbolic_view
+from bridgeproof.model.configuration import Configuration
+from bridgeproof.model.observable import solver_values
+from bridgeproof.model.system import System
+from bridgeproof.properties.view import SYMBOLIC, symbolic_view
 
 MAX_TEXT = 240
 """Longest formula text shown (sums over every message id get long)."""

@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from model import meta as meta_of
-from model.configuration import Configuration
-from model.declarations import Domain, Field
-from model.errors import BadInput, ToolError, integer, short
-from model.trace import Trace
+from bridgeproof.model import meta as meta_of
+from bridgeproof.model.configuration import Configuration
+from bridgeproof.model.declarations import Domain, Field
+from bridgeproof.model.errors import BadInput, ToolError, integer, short
+from bridgeproof.model.trace import Trace
 
 FORMAT_URL = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 EXPECTS = ("violation", "fixed")
@@ -237,7 +237,7 @@ def load(path: Path) -> dict[str, Any]:
 
 def _check_property(meta: dict[str, Any], cfg: Configuration, where: str) -> None:
     """The property is one of this family's, or max_loss with the bound the file was checked against."""
-    from properties import PROPERTIES
+    from bridgeproof.properties import PROPERTIES
 
     name = meta["property"]
     if name == "max_loss":

@@ -11,9 +11,9 @@ from typing import Any
 
 import attrs
 
-from model import semantics
-from model.configuration import Bounds, Configuration
-from model.errors import BadInput, integer
+from bridgeproof.model import semantics
+from bridgeproof.model.configuration import Bounds, Configuration
+from bridgeproof.model.errors import BadInput, integer
 
 BOUND_KEYS = ("depth", "messages", "supply", "loss_depth")
 
@@ -46,9 +46,9 @@ def configuration(meta: dict[str, Any], where: str) -> Configuration:
 
 
 def _configuration(meta: dict[str, Any], where: str) -> Configuration:
-    from model.protocols import PROTOCOLS
-    from model.scenarios import LIMITS, LOWS, check_limits, fit, relabel
-    from model.trust import TRUST_MODELS
+    from bridgeproof.model.protocols import PROTOCOLS
+    from bridgeproof.model.scenarios import LIMITS, LOWS, check_limits, fit, relabel
+    from bridgeproof.model.trust import TRUST_MODELS
 
     if not isinstance(meta.get("protocol"), str):
         raise BadInput(where, "#meta.protocol", "must be a protocol id")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from model.declarations import Domain, Field, Var
+from bridgeproof.model.declarations import Domain, Field, Var
 
 Reader = Callable[[Field, "int | None"], Any]
 """The observable value (an enum as its value, not its position) of a field at an index position."""

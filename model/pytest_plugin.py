@@ -34,9 +34,9 @@ class TraceFailure(Exception):
 
 class TraceItem(pytest.Item):
     def runtest(self) -> None:
-        from model import itf
-        from model.errors import BadInput
-        from model.replay import replay
+        from bridgeproof.model import itf
+        from bridgeproof.model.errors import BadInput
+        from bridgeproof.model.replay import replay
 
         try:
             result = replay(itf.load(self.path))

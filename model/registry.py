@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from model.errors import BadInput, ParameterError, short
+from bridgeproof.model.errors import BadInput, ParameterError, short
 
 T = TypeVar("T")
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -174,7 +174,7 @@ def load_entry_points(group: str, registry: Registry | None) -> None:
     """
     from importlib.metadata import entry_points
 
-    from model.errors import ToolError
+    from bridgeproof.model.errors import ToolError
 
     for ep in entry_points(group=group):
         try:

@@ -12,11 +12,11 @@ from typing import Any
 
 import attrs
 
-from model.configuration import Configuration
-from model.errors import BadInput
-from model.reference import Revert, World
-from properties import PROPERTIES
-from properties.view import CONCRETE, concrete_view
+from bridgeproof.model.configuration import Configuration
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.reference import Revert, World
+from bridgeproof.properties import PROPERTIES
+from bridgeproof.properties.view import CONCRETE, concrete_view
 
 
 @attrs.frozen

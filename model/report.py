@@ -15,10 +15,10 @@ from pathlib import Path
 
 import z3
 
-import model
-from model import diagram, itf
-from model.check import Result
-from model.scenarios import Scenario
+from bridgeproof import model
+from bridgeproof.model import diagram, itf
+from bridgeproof.model.check import Result
+from bridgeproof.model.scenarios import Scenario
 
 
 def sources(path: str) -> list[str]:

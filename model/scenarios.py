@@ -16,16 +16,16 @@ from typing import Any
 
 import attrs
 
-from model import corpus
-from model.configuration import Bounds, Configuration
-from model.errors import BadInput
-from model.errors import integer as _int
-from model.errors import table as _table
-from model.protocols import PROTOCOLS
-from model.protocols.family import Family, TrustAdjust
-from model.trust import TRUST_MODELS
-from model.trust.base import TrustModel
-from properties import PROPERTIES, get
+from bridgeproof.model import corpus
+from bridgeproof.model.configuration import Bounds, Configuration
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.errors import integer as _int
+from bridgeproof.model.errors import table as _table
+from bridgeproof.model.protocols import PROTOCOLS
+from bridgeproof.model.protocols.family import Family, TrustAdjust
+from bridgeproof.model.trust import TRUST_MODELS
+from bridgeproof.model.trust.base import TrustModel
+from bridgeproof.properties import PROPERTIES, get
 
 SAFETY_EXPECT = ("violated", "bounded", "proved")
 WITNESS_EXPECT = ("witnessed", "vacuous")
@@ -228,7 +228,7 @@ def fit(
     `params` names where the family's and the trust model's parameters were given (by default the
     `protocol_field` and `trust_field` tables themselves).
     """
-    from model.reference.world import check
+    from bridgeproof.model.reference.world import check
 
     try:
         check(cfg)

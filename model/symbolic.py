@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import z3
 
-from model.declarations import Field
+from bridgeproof.model.declarations import Field
 
 
 def _const(name: str, sort: str) -> z3.ExprRef:

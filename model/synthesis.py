@@ -16,12 +16,12 @@ from typing import Any, Literal
 
 import attrs
 
-from model.check import Result, check
-from model.configuration import Bounds
-from model.errors import BadInput
-from model.protocols import PROTOCOLS
-from model.scenarios import Scenario, fit
-from model.trust import TRUST_MODELS
+from bridgeproof.model.check import Result, check
+from bridgeproof.model.configuration import Bounds
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.protocols import PROTOCOLS
+from bridgeproof.model.scenarios import Scenario, fit
+from bridgeproof.model.trust import TRUST_MODELS
 
 Goal = Literal["minimal", "breaking"]
 LIMIT = 2**40
@@ -63,7 +63,7 @@ def synthesize(
     if no value of the parameter gives a valid setting, the given parameters are at fault: the last
     refusal is reported as bad input too.
     """
-    from properties import get
+    from bridgeproof.properties import get
 
     where = "command line"
     flag = f"--{goal}"

@@ -14,11 +14,11 @@ from typing import Any
 import attrs
 import z3
 
-from model.configuration import Bounds, Configuration
-from model.declarations import Action
-from model.observable import assemble, observable_value
-from model.symbolic import Case, Layout, StepArgs, SymState, value_of
-from properties.view import concrete_view, symbolic_view
+from bridgeproof.model.configuration import Bounds, Configuration
+from bridgeproof.model.declarations import Action
+from bridgeproof.model.observable import assemble, observable_value
+from bridgeproof.model.symbolic import Case, Layout, StepArgs, SymState, value_of
+from bridgeproof.properties.view import concrete_view, symbolic_view
 
 
 @attrs.frozen

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import attrs
 
-from model import corpus, itf
-from model.check import MAX_LOSS, Result, check, check_loss, counterfactual, guarded, trust_id, witness_of
-from model.pool import each_in_workers
-from model.scenarios import Scenario
-from properties import PROPERTIES
+from bridgeproof.model import corpus, itf
+from bridgeproof.model.check import MAX_LOSS, Result, check, check_loss, counterfactual, guarded, trust_id, witness_of
+from bridgeproof.model.pool import each_in_workers
+from bridgeproof.model.scenarios import Scenario
+from bridgeproof.properties import PROPERTIES
 
 Job = tuple[Scenario, str, bool]
 
@@ -122,7 +122,7 @@ REPLAY = "replay"
 def replay_first(scenarios: list[Scenario]) -> tuple[int, list[Result]]:
     """Replay each scenario's curated traces before searching (as Foundry replays persisted
     failures first): how many were replayed, and a row for each that no longer replays."""
-    from model.replay import replay
+    from bridgeproof.model.replay import replay
 
     names = {sc.name: sc for sc in scenarios}
     count, rows = 0, []

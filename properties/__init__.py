@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 import attrs
 
-from model.errors import BadInput
-from model.registry import load_entry_points, load_package
-from properties.view import Ops
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.registry import load_entry_points, load_package
+from bridgeproof.properties.view import Ops
 
 Kind = Literal["safety", "witness", "liveness"]
 KINDS: tuple[str, ...] = ("safety", "witness", "liveness")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from properties import prop
-from model.protocols.bridge.view import View
-from properties.view import Ops
+from bridgeproof.properties import prop
+from bridgeproof.model.protocols.bridge.view import View
+from bridgeproof.properties.view import Ops
 
 
 def inflight(v: View, ops: Ops) -> Any:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from properties import prop
-from properties.view import Ops
+from bridgeproof.properties import prop
+from bridgeproof.properties.view import Ops
 
 if TYPE_CHECKING:
-    from model.protocols.htlc import HtlcView
+    from bridgeproof.model.protocols.htlc import HtlcView
 
 LOCKED, CLAIMED, REFUNDED = 0, 1, 2
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.protocols.bridge.view import MessageView, View
-from properties.view import Ops
+from bridgeproof.model.protocols.bridge.view import MessageView, View
+from bridgeproof.properties.view import Ops
 
 
 def _matches(m: MessageView, ops: Ops) -> Any:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from properties import prop
-from properties.view import Ops
+from bridgeproof.properties import prop
+from bridgeproof.properties.view import Ops
 
 if TYPE_CHECKING:
-    from model.protocols.lending.view import LendingView
+    from bridgeproof.model.protocols.lending.view import LendingView
 
 WALLET, DEPOSITING, HELD, WITHDRAWING, SEIZING, SEIZED = range(6)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from properties import prop
-from properties.view import Ops
+from bridgeproof.properties import prop
+from bridgeproof.properties.view import Ops
 
 if TYPE_CHECKING:
-    from model.protocols.liquidity import LiquidityView
+    from bridgeproof.model.protocols.liquidity import LiquidityView
 
 RICK = 1
 REPAY = 0

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import z3
 
-from model.observable import solver_values
+from bridgeproof.model.observable import solver_values
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 
 class Ops(Protocol):

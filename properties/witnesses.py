@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from properties import prop
-from model.protocols.bridge.view import MessageView, View
-from properties.view import Ops
+from bridgeproof.properties import prop
+from bridgeproof.model.protocols.bridge.view import MessageView, View
+from bridgeproof.properties.view import Ops
 
 
 def _completed(m: MessageView, ops: Ops, direction: int) -> Any:

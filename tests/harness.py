@@ -21,17 +21,17 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from model import corpus, itf, replay
-from model.configuration import Bounds, Configuration
-from model.declarations import Arg
-from model.engine import execute
-from model.engine.bmc import bmc
-from model.observable import solver_values
-from model.reference import Revert, World
-from model.scenarios import discover
-from model.system import System
-from properties import PROPERTIES
-from properties.view import concrete_view
+from bridgeproof.model import corpus, itf, replay
+from bridgeproof.model.configuration import Bounds, Configuration
+from bridgeproof.model.declarations import Arg
+from bridgeproof.model.engine import execute
+from bridgeproof.model.engine.bmc import bmc
+from bridgeproof.model.observable import solver_values
+from bridgeproof.model.reference import Revert, World
+from bridgeproof.model.scenarios import discover
+from bridgeproof.model.system import System
+from bridgeproof.properties import PROPERTIES
+from bridgeproof.properties.view import concrete_view
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"

@@ -10,13 +10,13 @@ import time
 
 import z3
 
-from model.engine.budget import Budget
-from model.engine.verdict import Finding
-from model.symbolic import StepArgs
-from model.system import System
-from model.trace import Trace
-from properties import Property
-from properties.view import SYMBOLIC
+from bridgeproof.model.engine.budget import Budget
+from bridgeproof.model.engine.verdict import Finding
+from bridgeproof.model.symbolic import StepArgs
+from bridgeproof.model.system import System
+from bridgeproof.model.trace import Trace
+from bridgeproof.properties import Property
+from bridgeproof.properties.view import SYMBOLIC
 
 
 def bmc(

@@ -13,8 +13,8 @@ from typing import Any
 import attrs
 import z3
 
-from model.symbolic import StepArgs
-from model.system import System
+from bridgeproof.model.symbolic import StepArgs
+from bridgeproof.model.system import System
 
 
 @attrs.frozen

@@ -17,10 +17,10 @@ from typing import Any
 import attrs
 import networkx as nx
 
-from model.reference import Revert, World
-from model.system import System
-from properties import Property
-from properties.view import CONCRETE
+from bridgeproof.model.reference import Revert, World
+from bridgeproof.model.system import System
+from bridgeproof.properties import Property
+from bridgeproof.properties.view import CONCRETE
 
 
 @attrs.frozen

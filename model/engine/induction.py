@@ -17,12 +17,12 @@ from typing import Any
 import attrs
 import z3
 
-from model.engine.budget import Budget
-from model.engine.readable import infix
-from model.symbolic import StepArgs, SymState
-from model.system import System
-from properties import Property
-from properties.view import SYMBOLIC
+from bridgeproof.model.engine.budget import Budget
+from bridgeproof.model.engine.readable import infix
+from bridgeproof.model.symbolic import StepArgs, SymState
+from bridgeproof.model.system import System
+from bridgeproof.properties import Property
+from bridgeproof.properties.view import SYMBOLIC
 
 
 @attrs.frozen

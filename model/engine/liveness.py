@@ -31,12 +31,12 @@ from typing import Any
 import attrs
 import z3
 
-from model.engine.budget import Budget
-from model.engine.verdict import Finding
-from model.system import System
-from model.trace import Trace
-from properties import Property
-from properties.view import SYMBOLIC, symbolic_fields
+from bridgeproof.model.engine.budget import Budget
+from bridgeproof.model.engine.verdict import Finding
+from bridgeproof.model.system import System
+from bridgeproof.model.trace import Trace
+from bridgeproof.properties import Property
+from bridgeproof.properties.view import SYMBOLIC, symbolic_fields
 
 
 @attrs.frozen
@@ -139,7 +139,7 @@ def deadline_property(prop: Property) -> Property:
 
 def prove(system: System, prop: Property, seed: int = 0, budget: Budget | None = None) -> Any:
     """(a), (b) and (c) of the module docstring; `proved` only if all three hold."""
-    from model.engine import induction
+    from bridgeproof.model.engine import induction
 
     started = time.monotonic()
     budget = budget or Budget()

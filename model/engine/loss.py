@@ -13,11 +13,11 @@ import time
 import attrs
 import z3
 
-from model.engine.budget import Budget
-from model.symbolic import StepArgs
-from model.system import Step, System
-from model.trace import Trace
-from properties.view import SYMBOLIC
+from bridgeproof.model.engine.budget import Budget
+from bridgeproof.model.symbolic import StepArgs
+from bridgeproof.model.system import Step, System
+from bridgeproof.model.trace import Trace
+from bridgeproof.properties.view import SYMBOLIC
 
 IDLE = -1
 

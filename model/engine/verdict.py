@@ -9,7 +9,7 @@ from typing import Literal
 
 import attrs
 
-from model.trace import Trace
+from bridgeproof.model.trace import Trace
 
 Verdict = Literal["violated", "bounded", "proved", "unknown", "witnessed", "vacuous"]
 

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import z3
 
-from model.component import Component, Handler
-from model.declarations import Action, Arg, Field, Var
-from model.reference.guard import require
-from model.symbolic import Case
+from bridgeproof.model.component import Component, Handler
+from bridgeproof.model.declarations import Action, Arg, Field, Var
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.symbolic import Case
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
-    from model.symbolic import StepArgs, SymState
+    from bridgeproof.model.configuration import Configuration
+    from bridgeproof.model.symbolic import StepArgs, SymState
 
 
 class Clock:

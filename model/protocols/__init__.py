@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from model.registry import Registry
+from bridgeproof.model.registry import Registry
 
 PROTOCOLS = Registry(
     "protocol",
     required=("vars", "fields", "actions", "cases", "deploy", "handlers", "read", "view"),
-    package="model.protocols",
+    package="bridgeproof.model.protocols",
     group="bridgeproof.protocols",
 )
 register = PROTOCOLS.register

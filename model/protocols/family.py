@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from model.component import Component
-from model.declarations import Domain
-from model.errors import BadInput
+from bridgeproof.model.component import Component
+from bridgeproof.model.declarations import Domain
+from bridgeproof.model.errors import BadInput
 
 if TYPE_CHECKING:
     import z3
 
-    from model.configuration import Configuration
-    from model.symbolic import SymState
+    from bridgeproof.model.configuration import Configuration
+    from bridgeproof.model.symbolic import SymState
 
 TrustAdjust = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -159,7 +159,7 @@ class Family(Component):
 
     def arrows(self, action: str, args: Mapping[str, Any], actor: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
         """The arrows of one step of a counterexample (model/diagram.py); by default, actor -> protocol."""
-        from model.diagram import default_arrows
+        from bridgeproof.model.diagram import default_arrows
 
         return list(default_arrows(action, args, actor, self.id))
 

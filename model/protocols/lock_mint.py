@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 import z3
 
-from model.component import Handler
-from model.declarations import Arg, index_arg
-from model.protocols import register
-from model.protocols.bridge import deployment as concrete
-from model.protocols.bridge.amounts import OUT
-from model.protocols.bridge.family import USER_DOMAIN, USERS, MessageBridge, Updates, add
-from model.symbolic import SymState
+from bridgeproof.model.component import Handler
+from bridgeproof.model.declarations import Arg, index_arg
+from bridgeproof.model.protocols import register
+from bridgeproof.model.protocols.bridge import deployment as concrete
+from bridgeproof.model.protocols.bridge.amounts import OUT
+from bridgeproof.model.protocols.bridge.family import USER_DOMAIN, USERS, MessageBridge, Updates, add
+from bridgeproof.model.symbolic import SymState
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 
 @register

@@ -3,7 +3,7 @@
 Counterexamples found by the symbolic model are replayed here; it never imports the symbolic half.
 """
 
-from model.reference.revert import Revert
-from model.reference.world import World
+from bridgeproof.model.reference.revert import Revert
+from bridgeproof.model.reference.world import World
 
 __all__ = ["Revert", "World"]

@@ -1,6 +1,6 @@
 """The `require` check every reference contract uses, so a failed guard always reverts the same way."""
 
-from model.reference.revert import Revert
+from bridgeproof.model.reference.revert import Revert
 
 
 def require(condition: bool, reason: str) -> None:

@@ -13,11 +13,11 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from model.component import Handler
-from model.configuration import Bounds, Configuration, ConfigurationError
-from model.declarations import Action
-from model.observable import assemble, reader_of_readings
-from model.reference.guard import require
+from bridgeproof.model.component import Handler
+from bridgeproof.model.configuration import Bounds, Configuration, ConfigurationError
+from bridgeproof.model.declarations import Action
+from bridgeproof.model.observable import assemble, reader_of_readings
+from bridgeproof.model.reference.guard import require
 
 
 def _is_integer(value: object) -> bool:
@@ -27,7 +27,7 @@ def _is_integer(value: object) -> bool:
 
 def configuration(protocol: Any, trust: Any, messages: int, supply: int, options: Any = None) -> Configuration:
     """A checked configuration from loose parts (a family or its id); ValueError says what is wrong."""
-    from model.protocols import PROTOCOLS
+    from bridgeproof.model.protocols import PROTOCOLS
 
     if isinstance(protocol, str):
         if protocol not in PROTOCOLS.ids():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from model.registry import Registry
+from bridgeproof.model.registry import Registry
 
 TRUST_MODELS = Registry(
     "trust model",
     required=("evidence", "honest_evidence", "forged_evidence", "accepts", "assumptions", "verifier"),
-    package="model.trust",
+    package="bridgeproof.model.trust",
     group="bridgeproof.trust",
 )
 register = TRUST_MODELS.register

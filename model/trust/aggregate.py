@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
-from model.component import Handler
-from model.declarations import Action
-from model.errors import BadInput, ParameterError
-from model.reference.revert import Revert
-from model.registry import in_range
-from model.symbolic import Case, EvidenceField, ScopedState, StepArgs, SymState
-from model.trust import TRUST_MODELS, register
-from model.trust.base import Context, TrustModel
+from bridgeproof.model.component import Handler
+from bridgeproof.model.declarations import Action
+from bridgeproof.model.errors import BadInput, ParameterError
+from bridgeproof.model.reference.revert import Revert
+from bridgeproof.model.registry import in_range
+from bridgeproof.model.symbolic import Case, EvidenceField, ScopedState, StepArgs, SymState
+from bridgeproof.model.trust import TRUST_MODELS, register
+from bridgeproof.model.trust.base import Context, TrustModel
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 
 def _prefix(j: int) -> str:

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
-from model.component import Component, Handler
-from model.declarations import Action, Field
-from model.errors import ParameterError
-from model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_name, global_name
-from model.trust.contract import Context, Subject
+from bridgeproof.model.component import Component, Handler
+from bridgeproof.model.declarations import Action, Field
+from bridgeproof.model.errors import ParameterError
+from bridgeproof.model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_name, global_name
+from bridgeproof.model.trust.contract import Context, Subject
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 __all__ = ["Context", "PlainVerifier", "Subject", "TrustModel"]
 

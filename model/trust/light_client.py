@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 import z3
 
-from model.registry import in_range
-from model.symbolic import EvidenceField, SymState
-from model.trust import register
-from model.trust.base import Context, PlainVerifier, TrustModel
+from bridgeproof.model.registry import in_range
+from bridgeproof.model.symbolic import EvidenceField, SymState
+from bridgeproof.model.trust import register
+from bridgeproof.model.trust.base import Context, PlainVerifier, TrustModel
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 
 @register

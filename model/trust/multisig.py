@@ -25,18 +25,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
-from model import semantics
-from model.component import Handler
-from model.declarations import Action
-from model.errors import ParameterError
-from model.reference.revert import Revert
-from model.registry import in_range
-from model.symbolic import Case, EvidenceField, StepArgs, SymState, global_key
-from model.trust import register
-from model.trust.base import Context, TrustModel
+from bridgeproof.model import semantics
+from bridgeproof.model.component import Handler
+from bridgeproof.model.declarations import Action
+from bridgeproof.model.errors import ParameterError
+from bridgeproof.model.reference.revert import Revert
+from bridgeproof.model.registry import in_range
+from bridgeproof.model.symbolic import Case, EvidenceField, StepArgs, SymState, global_key
+from bridgeproof.model.trust import register
+from bridgeproof.model.trust.base import Context, TrustModel
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 BYPASSED = EvidenceField("bypassed", "bool", False)
 ZEROED = EvidenceField("threshold_zeroed", "bool", False)

@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
-from model.component import Handler
-from model.declarations import Action, index_arg
-from model.reference.guard import require
-from model.reference.revert import Revert
-from model.registry import in_range
-from model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_key
-from model.trust import register
-from model.trust.base import Context, TrustModel
+from bridgeproof.model.component import Handler
+from bridgeproof.model.declarations import Action, index_arg
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.reference.revert import Revert
+from bridgeproof.model.registry import in_range
+from bridgeproof.model.symbolic import Case, EvidenceField, StepArgs, SymState, evidence_key
+from bridgeproof.model.trust import register
+from bridgeproof.model.trust.base import Context, TrustModel
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 
 ZERO_ROOT = EvidenceField("zero_root", "bool", False)

@@ -2,7 +2,7 @@
 
 An entry passes when the command exits 2 with exactly one line on stderr, `bridgeproof: <where>:
 <field>: <why>`, naming the file (or "command line") and the field the entry expects, and no
-traceback. The entries run in threads, each a separate `python -m model` in a copy of `data/`, so a
+traceback. The entries run in threads, each a separate `python -m bridgeproof.model` in a copy of `data/`, so a
 crash, a hang (a timeout) or a wrong field in one entry is reported with all the others.
 """
 
@@ -38,7 +38,7 @@ def run(case: Case, cwd: Path) -> str | None:
     """Why this entry fails, or None if the command refused it as it should."""
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "model", *case.argv],
+            [sys.executable, "-m", "bridgeproof.model", *case.argv],
             cwd=cwd,
             env=_env(),
             capture_output=True,

@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from model.cli import main
+from bridgeproof.model.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "model" / "schemas"

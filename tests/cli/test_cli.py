@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from model import corpus, itf
-from model.cli import main
-from model.replay import replay
-from model.scenarios import load as load_scenarios
+from bridgeproof.model import corpus, itf
+from bridgeproof.model.cli import main
+from bridgeproof.model.replay import replay
+from bridgeproof.model.scenarios import load as load_scenarios
 
 REPO = Path(__file__).resolve().parents[2]
 REPO_CORPUS = REPO / corpus.ROOT
@@ -419,7 +419,7 @@ def test_list_for_people(work: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def _console() -> list[str]:
     script = Path(sys.executable).parent / "bridgeproof"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "model"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bridgeproof.model"]
 
 
 def test_console_script(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import itf_py
 import pytest
 
-from model import itf
-from model.cli import main
-from model.replay import replay
+from bridgeproof.model import itf
+from bridgeproof.model.cli import main
+from bridgeproof.model.replay import replay
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from bridgeproof.model.cli import main
 
 BPS = 10_000
 START_BELOW = 15
@@ -124,7 +124,7 @@ def test_synth_finds_the_closed_form_threshold(
 
 def test_the_closed_form_is_what_the_family_reports() -> None:
     """`Lending.max_safe_lt()` (what the scenarios cite) is the hand-derived closed form at every point."""
-    from model.protocols.lending import Lending
+    from bridgeproof.model.protocols.lending import Lending
 
     for point in POINTS:
         _, params, on_paper, _ = point.values

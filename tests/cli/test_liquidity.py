@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model import itf
-from model.replay import replay
+from bridgeproof.model import itf
+from bridgeproof.model.replay import replay
 
 CORPUS = Path(__file__).resolve().parents[2] / "counterexamples" / "liquidity" / "optimistic"
 

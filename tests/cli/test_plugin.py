@@ -2,7 +2,7 @@
 
 The throwaway package is laid out in a temporary folder exactly as `pip install --target` lays out an
 installed distribution (the package, and a `.dist-info` folder with METADATA and entry_points.txt),
-and put on the path of a fresh `python -m model` process: `list` must show it with its card, and
+and put on the path of a fresh `python -m bridgeproof.model` process: `list` must show it with its card, and
 `verify` must run a scenario that uses it, replaying into that folder's own corpus.
 """
 
@@ -33,8 +33,8 @@ from typing import Any, ClassVar
 import attrs
 import z3
 
-from model.symbolic import EvidenceField
-from model.trust.base import PlainVerifier, TrustModel
+from bridgeproof.model.symbolic import EvidenceField
+from bridgeproof.model.trust.base import PlainVerifier, TrustModel
 
 
 @attrs.frozen
@@ -127,7 +127,7 @@ def plugin(tmp_path: Path) -> Path:
 def _run(plugin: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(plugin / "site"), str(REPO)]))
     return subprocess.run(
-        [sys.executable, "-m", "model", *args], cwd=plugin, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "bridgeproof.model", *args], cwd=plugin, env=env, capture_output=True, text=True, timeout=600
     )
 
 
@@ -154,7 +154,7 @@ def test_verify_runs_the_plugin_scenario(plugin: Path) -> None:
 def test_without_the_plugin_the_scenario_is_bad_input(plugin: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run(
-        [sys.executable, "-m", "model", "verify", str(plugin / "notary.toml")],
+        [sys.executable, "-m", "bridgeproof.model", "verify", str(plugin / "notary.toml")],
         cwd=plugin, env=env, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 2

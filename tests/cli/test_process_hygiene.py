@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from bridgeproof.model.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 LINUX = sys.platform.startswith("linux") and Path("/proc/self/stat").exists()
@@ -63,7 +63,7 @@ def _alive(pid: int) -> bool:
 def _start(argv: list[str], cwd: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     return subprocess.Popen(
-        [sys.executable, "-m", "model", *argv],
+        [sys.executable, "-m", "bridgeproof.model", *argv],
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,

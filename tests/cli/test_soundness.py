@@ -12,11 +12,11 @@ from pathlib import Path
 import attrs
 import pytest
 
-from model import certificate
-from model.check import check, system_of
-from model.engine import induction
-from model.scenarios import load
-from properties import PROPERTIES
+from bridgeproof.model import certificate
+from bridgeproof.model.check import check, system_of
+from bridgeproof.model.engine import induction
+from bridgeproof.model.scenarios import load
+from bridgeproof.properties import PROPERTIES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -112,7 +112,7 @@ def test_verdicts_and_work_are_the_same_on_a_busy_machine(tmp_path: Path) -> Non
 
     def run(corpus: Path) -> list[tuple[object, ...]]:
         done = subprocess.run(
-            [sys.executable, "-m", "model", "verify", *files, "--json", "-j", "1", "--no-loss"],
+            [sys.executable, "-m", "bridgeproof.model", "verify", *files, "--json", "-j", "1", "--no-loss"],
             cwd=corpus, capture_output=True, text=True, timeout=900, env=dict(os.environ, PYTHONPATH=str(REPO)),
         )
         assert done.returncode == 0, done.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from bridgeproof.model.cli import main
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from bridgeproof.model.cli import main
 
 SCENARIO = """
 # 9 of 9 with one key stolen and withheld: honest messages get 8 signatures, forged ones 1, so no

@@ -32,9 +32,9 @@ from harness import (
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from model.reference import Revert
-from properties import PROPERTIES
-from properties.view import CONCRETE
+from bridgeproof.model.reference import Revert
+from bridgeproof.properties import PROPERTIES
+from bridgeproof.properties.view import CONCRETE
 
 CONFIGS = configurations()
 # Configurations with a known disagreement in their very first state are set aside from the tests that

@@ -13,10 +13,10 @@ from typing import Any
 
 from harness import Config, Step, disagreement, program
 
-from model.engine import execute
-from model.protocols.bridge.options import U64_MAX
-from model.reference import Revert
-from model.scenarios import load
+from bridgeproof.model.engine import execute
+from bridgeproof.model.protocols.bridge.options import U64_MAX
+from bridgeproof.model.reference import Revert
+from bridgeproof.model.scenarios import load
 
 
 def config_of(tmp_path: Path, text: str) -> Config:

@@ -19,12 +19,12 @@ import pytest
 import z3
 from harness import Config, Step, configurations, disagreement, program
 
-from model.engine import execute
-from model.engine.execute import _pins
-from model.observable import solver_values
-from model.reference import Revert
-from properties import PROPERTIES
-from properties.view import CONCRETE
+from bridgeproof.model.engine import execute
+from bridgeproof.model.engine.execute import _pins
+from bridgeproof.model.observable import solver_values
+from bridgeproof.model.reference import Revert
+from bridgeproof.properties import PROPERTIES
+from bridgeproof.properties.view import CONCRETE
 
 SCENARIO = "ccip-token-bucket"
 CONFIGS = {c.name: c for c in configurations() if c.name.split("/")[0] == SCENARIO}

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from model.engine.explicit import domains, max_value
-from model.engine.loss import max_loss
-from model.protocols import PROTOCOLS
-from model.reference import World
-from model.system import System
-from model.trust import TRUST_MODELS
-from model.configuration import Bounds
-from model.protocols.bridge.options import Options, RateLimit
+from bridgeproof.model.engine.explicit import domains, max_value
+from bridgeproof.model.engine.loss import max_loss
+from bridgeproof.model.protocols import PROTOCOLS
+from bridgeproof.model.reference import World
+from bridgeproof.model.system import System
+from bridgeproof.model.trust import TRUST_MODELS
+from bridgeproof.model.configuration import Bounds
+from bridgeproof.model.protocols.bridge.options import Options, RateLimit
 
 CASES = {
     "lock_mint-stolen-keys-per-tx-2": ("lock_mint", {"k": 2, "n": 3, "f": 2}, Options(per_tx_limit=2)),

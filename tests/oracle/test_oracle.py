@@ -12,12 +12,12 @@ from pathlib import Path
 import attrs
 import pytest
 
-from model.check import fresh_solver_context, system_of
-from model.engine.bmc import bmc
-from model.engine.explicit import explore
-from model.reference import World
-from model.scenarios import discover
-from properties import PROPERTIES
+from bridgeproof.model.check import fresh_solver_context, system_of
+from bridgeproof.model.engine.bmc import bmc
+from bridgeproof.model.engine.explicit import explore
+from bridgeproof.model.reference import World
+from bridgeproof.model.scenarios import discover
+from bridgeproof.properties import PROPERTIES
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = discover([REPO / "scenarios"])

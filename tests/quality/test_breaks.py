@@ -37,11 +37,11 @@ from hypothesis.errors import NoSuchExample
 from hypothesis.stateful import run_state_machine_as_test
 from test_stateful import machine_for
 
-from model import itf
-from model.protocols.bridge.contracts.chain import Endpoint
-from model.trust.custodian import CustodianKey
-from model.trust.multisig import SignerSet
-from model.trust.optimistic import FraudWindow
+from bridgeproof.model import itf
+from bridgeproof.model.protocols.bridge.contracts.chain import Endpoint
+from bridgeproof.model.trust.custodian import CustodianKey
+from bridgeproof.model.trust.multisig import SignerSet
+from bridgeproof.model.trust.optimistic import FraudWindow
 
 # A detector only means something where it is quiet on the unbroken reference: configurations with a known
 # (reported) disagreement between the two semantics are left out here.

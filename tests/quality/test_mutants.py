@@ -19,12 +19,12 @@ import attrs
 import pytest
 import z3
 
-from model import corpus, itf
-from model.check import check, fresh_solver_context, system_of
-from model.engine import execute
-from model.reference import Revert, World
-from model.replay import replay
-from model.scenarios import Scenario, load
+from bridgeproof.model import corpus, itf
+from bridgeproof.model.check import check, fresh_solver_context, system_of
+from bridgeproof.model.engine import execute
+from bridgeproof.model.reference import Revert, World
+from bridgeproof.model.replay import replay
+from bridgeproof.model.scenarios import Scenario, load
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -151,7 +151,7 @@ def _wrap(target: Any, name: str, make: Callable[[Any], Any]) -> Patch:
 
 
 def _reference_replay(mp: pytest.MonkeyPatch) -> None:
-    from model.protocols.bridge.contracts import chain
+    from bridgeproof.model.protocols.bridge.contracts import chain
 
     def admit(self: Any, msg_id: int, ctx: Any) -> Any:
         claim = self.claims[msg_id] if msg_id in self.claims else None
@@ -192,7 +192,7 @@ def _uncounted_queue(orig: Any) -> Any:
 
 def _bucket_terms(s: Any, cfg: Any, direction: int) -> tuple[Any, Any]:
     """The refilled and the capped level of a direction's bucket, as family._deliveries builds them."""
-    from model.protocols.bridge.family import DIR_NAMES
+    from bridgeproof.model.protocols.bridge.family import DIR_NAMES
 
     rate, name = cfg.options.rate_limit, DIR_NAMES[direction]
     refilled = s[f"bucket_tokens[{name}]"] + rate.refill * (s["now"] - s[f"bucket_updated[{name}]"])
@@ -236,69 +236,69 @@ MUTANTS: dict[str, Patch] = {
     # the reference implementation
     "reference: replay protection dropped": _reference_replay,
     "reference: multisig threshold lowered by one": _concrete(
-        "model.trust.multisig", "SignerSet", "accepts",
+        "bridgeproof.model.trust.multisig", "SignerSet", "accepts",
         lambda orig: lambda self, i, d, ctx: len(self.signatures.get(d, set()) & self.members) >= self.threshold - 1,
     ),
     "reference: a challenge is ignored": _concrete(
-        "model.trust.optimistic", "FraudWindow", "accepts",
+        "bridgeproof.model.trust.optimistic", "FraudWindow", "accepts",
         lambda orig: lambda self, i, d, ctx: i in self.posted and self.posted[i][0] == d and ctx.now - self.posted[i][1] >= self.window,
     ),
     "reference: finality off by one": _concrete(
-        "model.trust.light_client", "HeaderChain", "accepts",
+        "bridgeproof.model.trust.light_client", "HeaderChain", "accepts",
         lambda orig: lambda self, i, d, ctx: (b := ctx.canonical_block(i, d)) is not None and ctx.height - b + 1 >= self.confirmations - 1,
     ),
     "reference: conversion rounds up": _concrete(
-        "model.protocols.bridge.contracts.amounts", "Conversion", "credit", lambda orig: lambda self, *a: orig(self, *a) + 1
+        "bridgeproof.model.protocols.bridge.contracts.amounts", "Conversion", "credit", lambda orig: lambda self, *a: orig(self, *a) + 1
     ),
     "reference: the bucket's refill is not capped at its capacity": _concrete(
-        "model.protocols.bridge.contracts.limiter", "InboundBucket", "level",
+        "bridgeproof.model.protocols.bridge.contracts.limiter", "InboundBucket", "level",
         lambda orig: lambda self, now: self.tokens + self.limit.refill * (now - self.updated_at),
     ),
     "reference: a queued delivery is not counted as an execution": _concrete(
-        "model.protocols.bridge.contracts.chain", "Endpoint", "execute", lambda orig: _uncounted_queue(orig)
+        "bridgeproof.model.protocols.bridge.contracts.chain", "Endpoint", "execute", lambda orig: _uncounted_queue(orig)
     ),
     "reference: burn does not burn (unlock without a burn)": _concrete(
-        "model.protocols.bridge.contracts.token", "Token", "burn", lambda orig: lambda self, account, amount: None
+        "bridgeproof.model.protocols.bridge.contracts.token", "Token", "burn", lambda orig: lambda self, account, amount: None
     ),
     # the symbolic model
     "model: replay guard dropped": _symbolic(
-        "model.protocols.bridge.family", "MessageBridge", "replay_guard", lambda orig: lambda self, s, i: z3.BoolVal(True)
+        "bridgeproof.model.protocols.bridge.family", "MessageBridge", "replay_guard", lambda orig: lambda self, s, i: z3.BoolVal(True)
     ),
     "model: multisig threshold lowered by one": _symbolic(
-        "model.trust.multisig", "Multisig", "accepts", lambda orig: lambda self, s, i, cfg: s.ev("sigs", i) >= self.t("k") - 1
+        "bridgeproof.model.trust.multisig", "Multisig", "accepts", lambda orig: lambda self, s, i, cfg: s.ev("sigs", i) >= self.t("k") - 1
     ),
     "model: a challenge is ignored": _symbolic(
-        "model.trust.optimistic", "Optimistic", "accepts",
+        "bridgeproof.model.trust.optimistic", "Optimistic", "accepts",
         lambda orig: lambda self, s, i, cfg: s["now"] >= s.ev("posted_at", i) + self.t("window"),
     ),
     "model: the watcher's deadline is ignored": _symbolic(
-        "model.trust.optimistic", "Optimistic", "urgency", lambda orig: lambda self, s, a, cfg: []
+        "bridgeproof.model.trust.optimistic", "Optimistic", "urgency", lambda orig: lambda self, s, a, cfg: []
     ),
     "model: finality off by one": _symbolic(
-        "model.trust.light_client", "LightClient", "accepts",
+        "bridgeproof.model.trust.light_client", "LightClient", "accepts",
         lambda orig: lambda self, s, i, cfg: z3.And(
             z3.Not(cfg.protocol.fraudulent(s, i)),
             s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations") - 1,
         ),
     ),
     "model: the bucket's refill is not capped at its capacity": _symbolic(
-        "model.protocols.bridge.family", "MessageBridge", "_deliveries", lambda orig: _uncapped_refill(orig)
+        "bridgeproof.model.protocols.bridge.family", "MessageBridge", "_deliveries", lambda orig: _uncapped_refill(orig)
     ),
     "model: a queued delivery is not counted as an execution": _symbolic(
-        "model.protocols.bridge.family", "MessageBridge", "_deliveries", lambda orig: _uncounted_queue_cases(orig)
+        "bridgeproof.model.protocols.bridge.family", "MessageBridge", "_deliveries", lambda orig: _uncounted_queue_cases(orig)
     ),
     "model: truncation rounds up": _symbolic(
-        "model.protocols.bridge.amounts", "Conversion", "credit",
+        "bridgeproof.model.protocols.bridge.amounts", "Conversion", "credit",
         lambda orig: lambda self, amount, direction: orig(self, amount, direction) + (0 if self.trim else 1),
     ),
     "model: unlock without a burn": _symbolic(
-        "model.protocols.lock_mint", "LockMint", "debit",
+        "bridgeproof.model.protocols.lock_mint", "LockMint", "debit",
         lambda orig: lambda self, s, direction, user, debited, updates: (
             orig(self, s, direction, user, debited, updates) if direction == 0 else z3.BoolVal(True)
         ),
     ),
     "model: an honest custodian signs forgeries": _symbolic(
-        "model.trust.custodian", "Custodian", "forged_evidence", lambda orig: lambda self, s, i, cfg: {"signed": True}
+        "bridgeproof.model.trust.custodian", "Custodian", "forged_evidence", lambda orig: lambda self, s, i, cfg: {"signed": True}
     ),
 }
 

@@ -14,8 +14,8 @@ from typing import Any
 import itf_py
 import pytest
 
-from model import corpus
-from model.protocols import PROTOCOLS
+from bridgeproof.model import corpus
+from bridgeproof.model.protocols import PROTOCOLS
 
 REPO = Path(__file__).resolve().parents[2]
 FILES = corpus.curated(REPO / "counterexamples")

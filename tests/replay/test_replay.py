@@ -15,8 +15,8 @@ from typing import Any
 import itf_py
 import pytest
 
-from model import corpus, itf
-from model.replay import replay
+from bridgeproof.model import corpus, itf
+from bridgeproof.model.replay import replay
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / corpus.ROOT  # corpus.ROOT is relative to the working directory; pin it to the repository

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from model.reference import Revert
-from properties import PROPERTIES
-from properties.view import CONCRETE
+from bridgeproof.model.reference import Revert
+from bridgeproof.properties import PROPERTIES
+from bridgeproof.properties.view import CONCRETE
 
 TRIES = 4
 SETTINGS = settings(

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from model import itf, semantics
-from model.errors import BadInput
-from model.protocols import PROTOCOLS
-from model.reference import World
-from model.trust.multisig import Multisig
+from bridgeproof.model import itf, semantics
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.protocols import PROTOCOLS
+from bridgeproof.model.reference import World
+from bridgeproof.model.trust.multisig import Multisig
 
 REPO = Path(__file__).resolve().parents[2]
 

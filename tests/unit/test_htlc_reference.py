@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from model.protocols.htlc.contracts import (
+from bridgeproof.model.protocols.htlc.contracts import (
     ALICE_SECRET,
     Chain,
     HashedTimelock,
@@ -20,7 +20,7 @@ from model.protocols.htlc.contracts import (
     lock,
     refund,
 )
-from model.reference.revert import Revert
+from bridgeproof.model.reference.revert import Revert
 
 T_B = 100
 DELTA = 10

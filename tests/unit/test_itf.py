@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from model import corpus, itf
-from model.errors import BadInput, ToolError
-from model.configuration import Bounds, Configuration
-from model.protocols.bridge.family import V1_DEFAULTS
-from model.protocols.lock_mint import LockMint
-from model.system import Step
-from model.trace import Trace
-from model.trust.multisig import Multisig
+from bridgeproof.model import corpus, itf
+from bridgeproof.model.errors import BadInput, ToolError
+from bridgeproof.model.configuration import Bounds, Configuration
+from bridgeproof.model.protocols.bridge.family import V1_DEFAULTS
+from bridgeproof.model.protocols.lock_mint import LockMint
+from bridgeproof.model.system import Step
+from bridgeproof.model.trace import Trace
+from bridgeproof.model.trust.multisig import Multisig
 
 CFG = Configuration(LockMint(), Multisig(k=2, n=3, f=1), Bounds(depth=4, messages=2, supply=100))
 VARS = [v.name for v in CFG.vars]

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from model.configuration import Bounds, Configuration
-from model.protocols.lending import Lending
-from model.reference.revert import Revert
-from model.reference.world import World
+from bridgeproof.model.configuration import Bounds, Configuration
+from bridgeproof.model.protocols.lending import Lending
+from bridgeproof.model.reference.revert import Revert
+from bridgeproof.model.reference.world import World
 
 # Small, hand-checkable defaults: one lot of 1 token at 10000 base units; LTV 80 %, LT 85 %, bonus 5 %;
 # heartbeat 3600 s and volatility 1000 bps/h, so the band D = 1000 * 3600 // 3600 = 1000 bps (10 %);

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import pytest
 
-from model.protocols.liquidity.contracts import (
+from bridgeproof.model.protocols.liquidity.contracts import (
     LiquidityDeployment,
     add_liquidity,
     deposit,
@@ -22,7 +22,7 @@ from model.protocols.liquidity.contracts import (
     refund,
     remove_liquidity,
 )
-from model.reference.revert import Revert
+from bridgeproof.model.reference.revert import Revert
 
 SUPPLY = 100
 FILL_WINDOW = 100
@@ -555,7 +555,7 @@ def test_read_returns_fresh_values() -> None:
 
 def test_with_the_fraud_window_verifier() -> None:
     """The real concrete optimistic verifier plugs in unchanged (its watcher challenges through `dep.verifier`)."""
-    from model.trust.optimistic import FraudWindow
+    from bridgeproof.model.trust.optimistic import FraudWindow
 
     dep = make(verifier=FraudWindow(WINDOW, 1, 5, zero_root=False))
     add_liquidity(at(dep, 0), 50)

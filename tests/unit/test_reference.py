@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from model.component import Component
-from model.declarations import Action, Field, index_arg
-from model.protocols.bridge.contracts.chain import Message
-from model.protocols.bridge.contracts.context import WorldContext
-from model.protocols.bridge.options import U64_MAX, Amounts, Options, RateLimit
-from model.reference import Revert, World
-from model.reference.guard import require
+from bridgeproof.model.component import Component
+from bridgeproof.model.declarations import Action, Field, index_arg
+from bridgeproof.model.protocols.bridge.contracts.chain import Message
+from bridgeproof.model.protocols.bridge.contracts.context import WorldContext
+from bridgeproof.model.protocols.bridge.options import U64_MAX, Amounts, Options, RateLimit
+from bridgeproof.model.reference import Revert, World
+from bridgeproof.model.reference.guard import require
 
 # --- fake trust models (tests only; the real ones live in model/trust) -----------------------------------
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from model.protocols import PROTOCOLS
-from model.scenarios import discover
-from model.trust import TRUST_MODELS
-from properties import PROPERTIES
+from bridgeproof.model.protocols import PROTOCOLS
+from bridgeproof.model.scenarios import discover
+from bridgeproof.model.trust import TRUST_MODELS
+from bridgeproof.properties import PROPERTIES
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = discover([REPO / "scenarios"])

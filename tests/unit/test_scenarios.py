@@ -10,12 +10,12 @@ from typing import Any, ClassVar
 import attrs
 import pytest
 
-from model.errors import BadInput
-from model.protocols import PROTOCOLS
-from model.registry import Registry
-from model.scenarios import SAFETY_EXPECT, WITNESS_EXPECT, Scenario, discover, load
-from model.trust import TRUST_MODELS
-from properties import PROPERTIES
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.protocols import PROTOCOLS
+from bridgeproof.model.registry import Registry
+from bridgeproof.model.scenarios import SAFETY_EXPECT, WITNESS_EXPECT, Scenario, discover, load
+from bridgeproof.model.trust import TRUST_MODELS
+from bridgeproof.properties import PROPERTIES
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((REPO / "scenarios").glob("*.toml"))

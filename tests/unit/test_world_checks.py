@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from model.configuration import Bounds
-from model.reference import World
-from model.trust.light_client import LightClient
-from model.trust.multisig import Multisig
+from bridgeproof.model.configuration import Bounds
+from bridgeproof.model.reference import World
+from bridgeproof.model.trust.light_client import LightClient
+from bridgeproof.model.trust.multisig import Multisig
 
 
 @pytest.mark.parametrize("bad", [0, -1, True, "2", 2.0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import attrs
 import z3
 
-from model.protocols.bridge.options import U64_MAX, Amounts
+from bridgeproof.model.protocols.bridge.options import U64_MAX, Amounts
 
 OUT, BACK = 0, 1
 

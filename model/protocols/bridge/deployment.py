@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from model.protocols.bridge.contracts.amounts import Conversion
-from model.protocols.bridge.contracts.chain import (
+from bridgeproof.model.protocols.bridge.contracts.amounts import Conversion
+from bridgeproof.model.protocols.bridge.contracts.chain import (
     HOME,
     REMOTE,
     ROUTES,
@@ -24,18 +24,18 @@ from model.protocols.bridge.contracts.chain import (
     Policy,
     Sent,
 )
-from model.protocols.bridge.contracts.context import WorldContext
-from model.protocols.bridge.contracts.fork import HomeFork
-from model.protocols.bridge.contracts.guardian import Guardian
-from model.protocols.bridge.contracts.limiter import InboundBucket
-from model.protocols.bridge.contracts.payout import Minter, Unlocker
-from model.protocols.bridge.contracts.relayer import Ledger, Relayer, Watcher
-from model.protocols.bridge.contracts.vault import Vault
-from model.protocols.bridge.options import U64_MAX
-from model.reference.guard import require
+from bridgeproof.model.protocols.bridge.contracts.context import WorldContext
+from bridgeproof.model.protocols.bridge.contracts.fork import HomeFork
+from bridgeproof.model.protocols.bridge.contracts.guardian import Guardian
+from bridgeproof.model.protocols.bridge.contracts.limiter import InboundBucket
+from bridgeproof.model.protocols.bridge.contracts.payout import Minter, Unlocker
+from bridgeproof.model.protocols.bridge.contracts.relayer import Ledger, Relayer, Watcher
+from bridgeproof.model.protocols.bridge.contracts.vault import Vault
+from bridgeproof.model.protocols.bridge.options import U64_MAX
+from bridgeproof.model.reference.guard import require
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 
 class BridgeDeployment:

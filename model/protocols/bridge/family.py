@@ -16,22 +16,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import z3
 
-from model.component import Component, Handler
-from model.configuration import ConfigurationError
-from model.declarations import Action, Arg, Domain, Field, Var, index_arg
-from model.errors import BadInput
-from model.features.blocks import BlocksFeature
-from model.features.clock import ClockFeature
-from model.protocols.bridge import options as bridge_options
-from model.protocols.bridge.amounts import BACK, OUT, Conversion
-from model.protocols.bridge.options import PROTOCOL_FAULTS, U64_MAX, Options
-from model.protocols.bridge.view import USERS
-from model.protocols.bridge.view import view as bridge_view
-from model.protocols.family import Family, TrustAdjust
-from model.symbolic import Case, StepArgs, SymState
+from bridgeproof.model.component import Component, Handler
+from bridgeproof.model.configuration import ConfigurationError
+from bridgeproof.model.declarations import Action, Arg, Domain, Field, Var, index_arg
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.features.blocks import BlocksFeature
+from bridgeproof.model.features.clock import ClockFeature
+from bridgeproof.model.protocols.bridge import options as bridge_options
+from bridgeproof.model.protocols.bridge.amounts import BACK, OUT, Conversion
+from bridgeproof.model.protocols.bridge.options import PROTOCOL_FAULTS, U64_MAX, Options
+from bridgeproof.model.protocols.bridge.view import USERS
+from bridgeproof.model.protocols.bridge.view import view as bridge_view
+from bridgeproof.model.protocols.family import Family, TrustAdjust
+from bridgeproof.model.symbolic import Case, StepArgs, SymState
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 Updates = dict[str, Any]
 DIRS: tuple[str, ...] = ("out", "back")
@@ -133,7 +133,7 @@ class MessageBridge(Family):
                 raise ConfigurationError(f"{name} must be an integer >= 0, got {value!r}")
 
     def features(self, cfg: Configuration) -> tuple[Component, ...]:
-        from model.protocols.bridge.features import Forks, Pause, RateLimiter, Reorg
+        from bridgeproof.model.protocols.bridge.features import Forks, Pause, RateLimiter, Reorg
 
         o, trust = cfg.options, cfg.trust
         out: list[Component] = []
@@ -309,14 +309,14 @@ class MessageBridge(Family):
         return view.adversary_value(ops)
 
     def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
-        from properties.lemmas import GENERIC_LEMMAS
-        from properties.view import SYMBOLIC, symbolic_view
+        from bridgeproof.properties.lemmas import GENERIC_LEMMAS
+        from bridgeproof.properties.view import SYMBOLIC, symbolic_view
 
         v = symbolic_view(cfg, s)
         return {name: lemma(v, SYMBOLIC) for name, lemma in GENERIC_LEMMAS.items()}
 
     def lemma_claims(self, cfg: Configuration) -> dict[str, str]:
-        from properties.lemmas import GENERIC_LEMMAS
+        from bridgeproof.properties.lemmas import GENERIC_LEMMAS
 
         return {name: (lemma.__doc__ or "").strip().splitlines()[0] for name, lemma in GENERIC_LEMMAS.items()}
 
@@ -505,7 +505,7 @@ class MessageBridge(Family):
     adversary (the issue's picture of an attack); the rest appear when a step uses them."""
 
     def arrows(self, action: str, args: Mapping[str, Any], actor: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
-        from model.diagram import Arrow, default_arrows
+        from bridgeproof.model.diagram import Arrow, default_arrows
 
         destination = {"out": "remote", "back": "home"}
         claim = after["claims"].get(args.get("id"), {})
@@ -547,12 +547,12 @@ class MessageBridge(Family):
 
     # --- concrete half -------------------------------------------------------------------------------
     def deploy(self, cfg: Configuration) -> Any:
-        from model.protocols.bridge.deployment import BridgeDeployment
+        from bridgeproof.model.protocols.bridge.deployment import BridgeDeployment
 
         return BridgeDeployment(self.id == "lock_mint", cfg)
 
     def handlers(self, cfg: Configuration) -> dict[str, Handler]:
-        from model.protocols.bridge import deployment as dep
+        from bridgeproof.model.protocols.bridge import deployment as dep
 
         table: dict[str, Handler] = {"attest": dep.attest, "forge": dep.forge}
         table |= self.concrete_handlers()

@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import z3
 
-from model.component import Component, Handler
-from model.declarations import Action, Arg, Field, index_arg
-from model.protocols.bridge.amounts import BACK, OUT
-from model.protocols.bridge.contracts.chain import HOME
-from model.protocols.bridge.family import DIR_DOMAIN, DIR_NAMES, USERS, Updates, fraudulent, ids
-from model.protocols.bridge.options import RateLimit
-from model.reference.guard import require
-from model.symbolic import Case
+from bridgeproof.model.component import Component, Handler
+from bridgeproof.model.declarations import Action, Arg, Field, index_arg
+from bridgeproof.model.protocols.bridge.amounts import BACK, OUT
+from bridgeproof.model.protocols.bridge.contracts.chain import HOME
+from bridgeproof.model.protocols.bridge.family import DIR_DOMAIN, DIR_NAMES, USERS, Updates, fraudulent, ids
+from bridgeproof.model.protocols.bridge.options import RateLimit
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.symbolic import Case
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
-    from model.symbolic import StepArgs, SymState
+    from bridgeproof.model.configuration import Configuration
+    from bridgeproof.model.symbolic import StepArgs, SymState
 
 
 class Reorg(Component):

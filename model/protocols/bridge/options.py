@@ -12,9 +12,9 @@ from typing import Any
 
 import attrs
 
-from model.errors import BadInput
-from model.errors import integer as _int
-from model.errors import table as _table
+from bridgeproof.model.errors import BadInput
+from bridgeproof.model.errors import integer as _int
+from bridgeproof.model.errors import table as _table
 
 VM_KINDS: tuple[str, ...] = ("evm", "svm", "cosmwasm", "move")
 RATE_LIMIT_MODES: tuple[str, ...] = ("queue", "fail")

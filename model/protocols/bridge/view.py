@@ -11,8 +11,8 @@ from typing import Any
 
 import attrs
 
-from model.protocols.bridge.options import Amounts
-from properties.view import Fields, Ops
+from bridgeproof.model.protocols.bridge.options import Amounts
+from bridgeproof.properties.view import Fields, Ops
 
 USERS: tuple[str, ...] = ("alice", "mallory")
 

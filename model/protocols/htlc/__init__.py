@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
-from model.component import Component, Handler
-from model.configuration import ConfigurationError
-from model.declarations import Action, Domain, Field, Var, index_arg
-from model.errors import ParameterError
-from model.features.clock import ClockFeature
-from model.protocols import register
-from model.protocols.family import Family
-from model.symbolic import Case, StepArgs, SymState
+from bridgeproof.model.component import Component, Handler
+from bridgeproof.model.configuration import ConfigurationError
+from bridgeproof.model.declarations import Action, Domain, Field, Var, index_arg
+from bridgeproof.model.errors import ParameterError
+from bridgeproof.model.features.clock import ClockFeature
+from bridgeproof.model.protocols import register
+from bridgeproof.model.protocols.family import Family
+from bridgeproof.model.symbolic import Case, StepArgs, SymState
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 CHAINS = Domain("chains", ("a", "b"))
 PARTIES = Domain("parties", ("alice", "bob"))
@@ -260,14 +260,14 @@ class Htlc(Family):
         return out
 
     def urgency(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[z3.BoolRef]:
-        from properties.view import SYMBOLIC
+        from bridgeproof.properties.view import SYMBOLIC
 
         get = lambda field, position=None: s.at(field, position)  # noqa: E731
         return [z3.Implies(pending, s["now"] + a.seconds <= due) for _, pending, due in self.deadlines(get, s["now"], SYMBOLIC)]
 
     def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
         """Facts of every reachable state, which induction needs to see the timing argument through."""
-        from properties.view import SYMBOLIC
+        from bridgeproof.properties.view import SYMBOLIC
 
         now = s["now"]
         out: dict[str, z3.BoolRef] = {}
@@ -345,7 +345,7 @@ class Htlc(Family):
         return ("alice", "chain a", "clock", "chain b", "bob")
 
     def arrows(self, action: str, args: Any, actor: str, before: Any, after: Any) -> list[Any]:
-        from model.diagram import Arrow
+        from bridgeproof.model.diagram import Arrow
 
         if action == "wait":
             return [Arrow("clock", "clock", f"wait {args['seconds']} s (t = {after['now']})")]
@@ -361,12 +361,12 @@ class Htlc(Family):
 
     # --- concrete half ---------------------------------------------------------------------------
     def deploy(self, cfg: Configuration) -> Any:
-        from model.protocols.htlc.contracts import HtlcDeployment
+        from bridgeproof.model.protocols.htlc.contracts import HtlcDeployment
 
         return HtlcDeployment(self)
 
     def handlers(self, cfg: Configuration) -> dict[str, Handler]:
-        from model.protocols.htlc import contracts
+        from bridgeproof.model.protocols.htlc import contracts
 
         return {"lock": contracts.lock, "claim": contracts.claim, "refund": contracts.refund}
 

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, Protocol
 
-from model.reference.guard import require
+from bridgeproof.model.reference.guard import require
 
 Party = Literal["alice", "bob"]
 Chain = Literal["a", "b"]

@@ -28,19 +28,19 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from model.component import Component, Handler
-from model.configuration import ConfigurationError
-from model.declarations import Action, Arg, Domain, Field, Var, index_arg
-from model.errors import ParameterError
-from model.features.clock import ClockFeature
-from model.protocols import register
-from model.protocols.family import Family
+from bridgeproof.model.component import Component, Handler
+from bridgeproof.model.configuration import ConfigurationError
+from bridgeproof.model.declarations import Action, Arg, Domain, Field, Var, index_arg
+from bridgeproof.model.errors import ParameterError
+from bridgeproof.model.features.clock import ClockFeature
+from bridgeproof.model.protocols import register
+from bridgeproof.model.protocols.family import Family
 
 if TYPE_CHECKING:
     import z3
 
-    from model.configuration import Configuration
-    from model.symbolic import Case, StepArgs, SymState
+    from bridgeproof.model.configuration import Configuration
+    from bridgeproof.model.symbolic import Case, StepArgs, SymState
 
 BPS = 10_000
 """Basis points: 100 % (LTV, LT, bonus, volatility and tolerance are all in bps)."""
@@ -232,23 +232,23 @@ class Lending(Family):
     # --- symbolic half (phase 2: the symbolic engineer) ------------------------------------------------
     # (model/protocols/lending/symbolic.py and view.py: written from SEMANTICS.md, not from contracts.py)
     def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
-        from model.protocols.lending import symbolic
+        from bridgeproof.model.protocols.lending import symbolic
 
         return symbolic.cases(self, s, a, cfg)
 
     def urgency(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[z3.BoolRef]:
-        from model.protocols.lending import symbolic
+        from bridgeproof.model.protocols.lending import symbolic
 
         return symbolic.urgency(self, s, a, cfg)
 
     def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
         """The closed form's timing argument as facts of every reachable state (symbolic.py explains)."""
-        from model.protocols.lending import symbolic
+        from bridgeproof.model.protocols.lending import symbolic
 
         return symbolic.lemmas(self, s, cfg)
 
     def view(self, fields: Any, ops: Any, cfg: Configuration) -> Any:
-        from model.protocols.lending.view import lending_view
+        from bridgeproof.model.protocols.lending.view import lending_view
 
         return lending_view(self, fields)
 
@@ -257,28 +257,28 @@ class Lending(Family):
         return view.bad_debt
 
     def summary(self, state: Any) -> str:
-        from model.protocols.lending.view import summary
+        from bridgeproof.model.protocols.lending.view import summary
 
         return summary(state)
 
     def lifelines(self, cfg: Configuration) -> tuple[str, ...]:
-        from model.protocols.lending.view import LIFELINES
+        from bridgeproof.model.protocols.lending.view import LIFELINES
 
         return LIFELINES
 
     def arrows(self, action: str, args: Any, actor: str, before: Any, after: Any) -> list[Any]:
-        from model.protocols.lending.view import arrows
+        from bridgeproof.model.protocols.lending.view import arrows
 
         return arrows(action, args, before, after)
 
     # --- concrete half (phase 2: the contracts engineer, in contracts.py) ------------------------------
     def deploy(self, cfg: Configuration) -> Any:
-        from model.protocols.lending.contracts import LendingDeployment
+        from bridgeproof.model.protocols.lending.contracts import LendingDeployment
 
         return LendingDeployment(self)
 
     def handlers(self, cfg: Configuration) -> dict[str, Handler]:
-        from model.protocols.lending import contracts
+        from bridgeproof.model.protocols.lending import contracts
 
         return dict(contracts.HANDLERS)
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Protocol
 
-from model.reference.guard import require
+from bridgeproof.model.reference.guard import require
 
 BPS: Final = 10_000
 """100 % in basis points."""

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import z3
 
-from model.symbolic import Case
+from bridgeproof.model.symbolic import Case
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
-    from model.symbolic import StepArgs, SymState
+    from bridgeproof.model.configuration import Configuration
+    from bridgeproof.model.symbolic import StepArgs, SymState
 
 BPS = 10_000
 WALLET, DEPOSITING, HELD, WITHDRAWING, SEIZING, SEIZED = range(6)

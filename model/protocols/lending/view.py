@@ -103,7 +103,7 @@ def summary(state: Any) -> str:
 
 
 def arrows(action: str, args: Any, before: Any, after: Any) -> list[Any]:
-    from model.diagram import Arrow
+    from bridgeproof.model.diagram import Arrow
 
     if action == "wait":
         return [Arrow("clock", "clock", f"wait {args['seconds']} s (t = {after['now']})")]

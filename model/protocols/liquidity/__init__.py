@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
-from model.component import Component, Handler
-from model.configuration import ConfigurationError
-from model.declarations import Action, Arg, Domain, Field, Var, index_arg
-from model.errors import ParameterError
-from model.features.clock import ClockFeature
-from model.protocols import register
-from model.protocols.family import Family
-from model.symbolic import Case, StepArgs, SymState
+from bridgeproof.model.component import Component, Handler
+from bridgeproof.model.configuration import ConfigurationError
+from bridgeproof.model.declarations import Action, Arg, Domain, Field, Var, index_arg
+from bridgeproof.model.errors import ParameterError
+from bridgeproof.model.features.clock import ClockFeature
+from bridgeproof.model.protocols import register
+from bridgeproof.model.protocols.family import Family
+from bridgeproof.model.symbolic import Case, StepArgs, SymState
 
 if TYPE_CHECKING:
-    from model.configuration import Configuration
+    from bridgeproof.model.configuration import Configuration
 
 PARTIES = Domain("parties", ("alice", "rick", "mallory", "lp"))
 ALICE, RICK, MALLORY, LP = range(4)
@@ -280,7 +280,7 @@ class Liquidity(Family):
         return s.at("bundle_executed", i)
 
     def fraudulent(self, s: SymState, i: int) -> z3.BoolRef:
-        from properties.view import SYMBOLIC, symbolic_fields
+        from bridgeproof.properties.view import SYMBOLIC, symbolic_fields
 
         v = self._view(symbolic_fields(self._cfg_of(s), s), SYMBOLIC)
         bundle = v.bundles[i]
@@ -295,7 +295,7 @@ class Liquidity(Family):
         return z3.And(s.at("proposed", b), z3.Not(s.at("bundle_executed", b)), z3.Not(cfg.trust.voided(s, b, cfg)))
 
     def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
-        from properties.view import SYMBOLIC, symbolic_fields
+        from bridgeproof.properties.view import SYMBOLIC, symbolic_fields
 
         n = cfg.bounds.messages
         now = s["now"]
@@ -448,7 +448,7 @@ class Liquidity(Family):
                 ),
             )
             out[f"settled[{d}]_counts"] = z3.And(s.at("settled_repaid", d) >= 0, s.at("settled_refunded", d) >= 0)
-        from properties.view import SYMBOLIC, symbolic_fields
+        from bridgeproof.properties.view import SYMBOLIC, symbolic_fields
 
         v = self._view(symbolic_fields(cfg, s), SYMBOLIC)
         ops = SYMBOLIC
@@ -525,7 +525,7 @@ class Liquidity(Family):
         return ("alice", "origin pool", "hub", "destination", "rick", "mallory", "lp", "watcher", "clock")
 
     def arrows(self, action: str, args: Any, actor: str, before: Any, after: Any) -> list[Any]:
-        from model.diagram import Arrow
+        from bridgeproof.model.diagram import Arrow
 
         if action == "deposit":
             deadline = after["deposits"].get(after["next_deposit"] - 1, {}).get("deadline")
@@ -554,12 +554,12 @@ class Liquidity(Family):
 
     # --- concrete half ---------------------------------------------------------------------------------
     def deploy(self, cfg: Configuration) -> Any:
-        from model.protocols.liquidity.contracts import LiquidityDeployment
+        from bridgeproof.model.protocols.liquidity.contracts import LiquidityDeployment
 
         return LiquidityDeployment(self, cfg.bounds.messages, cfg.bounds.supply, cfg.trust.verifier())
 
     def handlers(self, cfg: Configuration) -> dict[str, Handler]:
-        from model.protocols.liquidity import contracts as c
+        from bridgeproof.model.protocols.liquidity import contracts as c
 
         return {
             "deposit": c.deposit,

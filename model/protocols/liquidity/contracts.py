@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from model.reference.guard import require
+from bridgeproof.model.reference.guard import require
 
 PARTIES: tuple[str, ...] = ("alice", "rick", "mallory", "lp")
 DEPOSITOR = "alice"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import attrs
 
-from model.reference.guard import require
-from model.protocols.bridge.options import U64_MAX, Amounts
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.protocols.bridge.options import U64_MAX, Amounts
 
 HOME = "home"
 REMOTE = "remote"

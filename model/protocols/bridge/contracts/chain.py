@@ -11,14 +11,14 @@ import json
 
 import attrs
 
-from model.protocols.bridge.contracts.amounts import Conversion
-from model.protocols.bridge.contracts.context import WorldContext
-from model.reference.guard import require
-from model.protocols.bridge.contracts.guardian import Guardian
-from model.protocols.bridge.contracts.limiter import InboundBucket
-from model.protocols.bridge.contracts.payout import Payout
-from model.protocols.bridge.contracts.token import Token
-from model.trust.contract import Verifier
+from bridgeproof.model.protocols.bridge.contracts.amounts import Conversion
+from bridgeproof.model.protocols.bridge.contracts.context import WorldContext
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.protocols.bridge.contracts.guardian import Guardian
+from bridgeproof.model.protocols.bridge.contracts.limiter import InboundBucket
+from bridgeproof.model.protocols.bridge.contracts.payout import Payout
+from bridgeproof.model.protocols.bridge.contracts.token import Token
+from bridgeproof.model.trust.contract import Verifier
 
 HOME = "home"
 REMOTE = "remote"

@@ -7,7 +7,7 @@ is evidence for the fork too, and a `back` message can unlock twice (the ETHW/Om
 
 from __future__ import annotations
 
-from model.reference.guard import require
+from bridgeproof.model.reference.guard import require
 
 
 class HomeFork:

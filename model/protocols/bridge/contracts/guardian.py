@@ -7,7 +7,7 @@ CCIP's Risk Management Network curse). Its trust assumption is liveness: it reac
 
 from __future__ import annotations
 
-from model.reference.guard import require
+from bridgeproof.model.reference.guard import require
 
 
 class Guardian:

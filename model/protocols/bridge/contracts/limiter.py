@@ -6,7 +6,7 @@ token pools revert it instead. Amounts are message units (SEMANTICS.md, Amounts)
 
 from __future__ import annotations
 
-from model.protocols.bridge.options import RateLimit
+from bridgeproof.model.protocols.bridge.options import RateLimit
 
 
 class InboundBucket:

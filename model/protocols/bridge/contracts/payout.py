@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from model.reference.guard import require
-from model.protocols.bridge.contracts.token import Token
-from model.protocols.bridge.contracts.vault import Vault
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.protocols.bridge.contracts.token import Token
+from bridgeproof.model.protocols.bridge.contracts.vault import Vault
 
 
 class Payout(Protocol):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from model.protocols.bridge.contracts.chain import ROUTES, Chain, Claim, Message, Sent
-from model.protocols.bridge.contracts.context import WorldContext
-from model.reference.guard import require
-from model.trust.contract import Verifier
+from bridgeproof.model.protocols.bridge.contracts.chain import ROUTES, Chain, Claim, Message, Sent
+from bridgeproof.model.protocols.bridge.contracts.context import WorldContext
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.trust.contract import Verifier
 
 
 class Ledger:

@@ -1,6 +1,6 @@
 """An ERC20-like token ledger on one chain: balances per account and a total supply the bridge mints and burns."""
 
-from model.reference.guard import require
+from bridgeproof.model.reference.guard import require
 
 
 class Token:

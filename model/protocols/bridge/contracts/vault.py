@@ -1,7 +1,7 @@
 """The escrow vault on `home` for lock_mint: it holds the canonical tokens that back the wrapped supply."""
 
-from model.reference.guard import require
-from model.protocols.bridge.contracts.token import Token
+from bridgeproof.model.reference.guard import require
+from bridgeproof.model.protocols.bridge.contracts.token import Token
 
 
 class Vault:
