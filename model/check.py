@@ -99,8 +99,9 @@ def system_of(sc: Scenario) -> System:
 
 
 MAX_LOSS = "max_loss"
-CERTIFICATES = "_certificates"
-"""Where proofs' certificates go, under the corpus root (derived data, rewritten by every proof)."""
+CERTIFICATES = "certificates"
+"""Where proofs' certificates go: beside the corpus root, not in it (a certificate is derived data,
+rewritten by every proof, and not an ITF trace for tools that read the corpus)."""
 
 
 def witness_of(sc: Scenario) -> str | None:
@@ -228,7 +229,7 @@ def check(
     certificate = extra.pop("certificate", None)
     if certificate is not None and finding.verdict == "proved" and save:
         rel = corpus.relative(sc.protocol.id, trust_id(sc), prop, sc.slug, "violation").with_suffix("").with_suffix(".cert.json")
-        extra["certificate"] = str(certificates.save(certificate, root / CERTIFICATES / rel))
+        extra["certificate"] = str(certificates.save(certificate, root.parent / CERTIFICATES / rel))
     result = _result(
         sc,
         prop,
