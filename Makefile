@@ -15,14 +15,39 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	@:
 
-# GNU make reports any failing recipe as its own exit 2; the recipe's last line says which code the
-# tool returned (0 all as expected, 1 a mismatch, 2 bad input, 130 interrupted), and
-# `.venv/bin/bridgeproof verify` returns that code itself.
+# `make verify` returns the tool's own code: 0 all as expected, 1 a verdict not as expected, 2 bad
+# input. GNU make reports any failing recipe as 2, so when verify is the only goal the run happens
+# while this file is read, its output on stderr (the live progress shows when that is a terminal),
+# and a tool exit of 1 switches make to question mode (-q), whose "something to do" status is 1.
+# SCENARIOS picks scenario files (default: all of scenarios/); JOBS and REPORT pass through.
+SCENARIOS ?=
+VERIFY_CMD = $(BIN)/bridgeproof verify $(SCENARIOS) $(if $(JOBS),-j $(JOBS),) $(if $(REPORT),--report $(REPORT),)
+ifeq ($(MAKECMDGOALS),verify)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+VERIFY_SETUP := $(shell $(MAKE) --no-print-directory install >&2; echo $$?)
+ifneq ($(VERIFY_SETUP),0)
+$(error setting up $(VENV) failed (exit $(VERIFY_SETUP)))
+endif
+VERIFY_CODE := $(shell $(VERIFY_CMD) >&2; echo $$?)
+ifeq ($(VERIFY_CODE),1)
+$(shell echo "bridgeproof verify exited 1: a verdict not as expected" >&2)
+MAKEFLAGS += -q
+else ifneq ($(VERIFY_CODE),0)
+$(error bridgeproof verify exited $(VERIFY_CODE) (2: bad input; 130: interrupted))
+endif
+endif
+endif
+
 verify: $(STAMP)
-	@$(BIN)/bridgeproof verify $(if $(JOBS),-j $(JOBS),) $(if $(REPORT),--report $(REPORT),); code=$$?; \
+ifeq ($(VERIFY_CODE),)
+	@$(VERIFY_CMD); code=$$?; \
 	if [ $$code -ne 0 ]; then echo "bridgeproof verify exited $$code (1: a verdict not as expected; 2: bad input)" >&2; fi; \
 	exit $$code
+else
+	@:
+endif
 
 # The report as a browser draws it: headless Chromium (Debian package `chromium`) screenshots
 # report.html at A4 width (794 px at 96 dpi) into $(or $(REPORT),report)/shot.png, for a person to look at.
