@@ -91,9 +91,15 @@ class Registry:
         written as text; the readers of files (TOML, JSON) pass `text=False`, so `k = "5"` is
         refused there, not read as 5.
         """
+        from bridgeproof.model.applicability import param_refusal
+
         cls = self.get(ident, where, field)
         if hasattr(cls, "from_params"):
-            return cls.from_params(params, where, field)
+            built = cls.from_params(params, where, field)
+            refused = param_refusal(built)
+            if refused is not None:
+                raise BadInput(where, f"{field}.{refused[0]}", refused[1])
+            return built
         fields = {a.name: a for a in attrs.fields(cls) if not a.metadata.get("internal")}
         kwargs: dict[str, Any] = {}
         for name, raw in params.items():
@@ -105,19 +111,31 @@ class Registry:
                 kwargs["faults"] = frozenset(raw)
                 continue
             if name not in fields:
-                known = ", ".join(fields) or "none"
-                raise BadInput(where, f"{field}.{name}", f"unknown parameter for {ident} (known: {known})")
+                raise BadInput(where, f"{field}.{name}", self.unknown(ident, name, fields))
             kwargs[name] = _coerce(raw, fields[name], where, f"{field}.{name}", text)
         missing = [n for n, a in fields.items() if a.default is attrs.NOTHING and n not in kwargs]
         if missing:
             raise BadInput(where, f"{field}.{missing[0]}", f"missing parameter for {ident}")
         try:
-            return cls(**kwargs)
+            built = cls(**kwargs)
         except ParameterError as e:
             raise BadInput(where, f"{field}.{e.field}", str(e)) from None
         except (ValueError, TypeError) as e:
             name = _field_from_message(str(e), fields)
             raise BadInput(where, f"{field}.{name}" if name else field, str(e).split("\n")[0]) from None
+        refused = param_refusal(built)
+        if refused is not None:
+            raise BadInput(where, f"{field}.{refused[0]}", refused[1])
+        return built
+
+    def unknown(self, ident: str, name: str, fields: Mapping[str, Any]) -> str:
+        """A parameter this member lacks, naming the members that have it (NOTE(options-apply))."""
+        from bridgeproof.model.applicability import param_owners
+
+        known = ", ".join(fields) or "none"
+        owners = [o for o in param_owners(self, name) if o != ident]
+        elsewhere = f"; {name} applies to {', '.join(owners)}" if owners else ""
+        return f"unknown parameter for {ident} (known: {known}){elsewhere}"
 
 
 def _field_from_message(message: str, fields: Mapping[str, Any]) -> str | None:

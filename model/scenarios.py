@@ -17,12 +17,13 @@ from typing import Any
 import attrs
 
 from bridgeproof.model import corpus
+from bridgeproof.model.applicability import check_written, table_owners
 from bridgeproof.model.configuration import Bounds, Configuration
 from bridgeproof.model.errors import BadInput
 from bridgeproof.model.errors import integer as _int
 from bridgeproof.model.errors import table as _table
 from bridgeproof.model.protocols import PROTOCOLS
-from bridgeproof.model.protocols.family import Family, TrustAdjust
+from bridgeproof.model.protocols.family import Family, TrustAdjust, not_a_table_of
 from bridgeproof.model.trust import TRUST_MODELS
 from bridgeproof.model.trust.base import TrustModel
 from bridgeproof.properties import PROPERTIES, get
@@ -235,7 +236,8 @@ def fit(
     except ValueError as e:
         message = str(e).split("\n")[0]
         written = cfg.protocol.options_table(cfg.options)
-        option = option_field(message, written) or option_field(message, options_table or {})
+        option = getattr(e, "field", None) or option_field(message, written)
+        option = option or option_field(message, options_table or {})
         if option is not None:
             raise BadInput(where, f"{options_prefix}{option}", message) from None
         raise BadInput(where, trust_field if cfg.trust is not None else protocol_field, message) from None
@@ -256,10 +258,17 @@ def _configure(
     """The trust model and options of one scenario (or variant), checked to fit the family."""
     check_limits(options_raw, where, prefix)
     options, adjust = family.parse_options(options_raw, where, prefix)
+    named = trust_raw.get("model") if isinstance(trust_raw, dict) else None
+    refused = check_written(family, named if isinstance(named, str) else None, options_raw)
+    if refused is not None:
+        raise BadInput(where, f"{prefix}{refused[0]}", refused[1])
     trust = None
     if family.trust == "none":
         if trust_raw is not None:
-            raise BadInput(where, f"{prefix}trust", f"{family.id} has no claims for a trust model to judge; remove the table")
+            judged = ", ".join(i for i, cls in PROTOCOLS.items() if cls.trust != "none")
+            why = f"{family.id} has no claims for a trust model to judge; remove the table"
+            why += f" (trust models apply to {judged})"
+            raise BadInput(where, f"{prefix}trust", why)
     else:
         if trust_raw is None:
             raise BadInput(where, f"{prefix}trust", f"missing: {family.id} needs a trust model (known: {', '.join(TRUST_MODELS.ids())})")
@@ -295,6 +304,13 @@ def relabel(
     return error if field == error.field else BadInput(error.where, field, error.why)
 
 
+def _unknown_key(family: Family, key: str, allowed: set[str]) -> str:
+    """A key the family does not read: another family's option table is named as such."""
+    if table_owners(key):
+        return not_a_table_of(family.id, key)
+    return f"unknown key for {family.id} (known: {', '.join(sorted(allowed))})"
+
+
 def _adjusted(adjust: TrustAdjust, raw: Any, where: str, field: str) -> dict[str, Any]:
     return adjust(dict(_table(raw, where, field)))
 
@@ -312,6 +328,12 @@ def load(path: Path) -> list[Scenario]:
         raise BadInput(where, "file", f"not UTF-8 text: {e.reason} at byte {e.start}") from None
     except OSError as e:
         raise BadInput(where, "file", f"cannot read: {e.strerror}") from None
+    return from_table(raw, path)
+
+
+def from_table(raw: dict[str, Any], path: Path) -> list[Scenario]:
+    """The scenario and its variants from a file's parsed tables (`path` names it in errors)."""
+    where = str(path)
     name = _name(raw.get("name", path.name.removesuffix(".toml")), where, "name")
     if "protocol" not in raw:
         raise BadInput(where, "protocol", f"missing (known: {', '.join(PROTOCOLS.ids())})")
@@ -321,7 +343,7 @@ def load(path: Path) -> list[Scenario]:
     allowed = BASE_KEYS | set(family.option_tables)
     for key in raw:
         if key not in allowed:
-            raise BadInput(where, key, f"unknown key for {family.id} (known: {', '.join(sorted(allowed))})")
+            raise BadInput(where, key, _unknown_key(family, key, allowed))
     trust_raw = raw.get("trust")
     bounds_raw = _table(raw.get("bounds", {}), where, "bounds")
     seed = _int(raw.get("seed", 0), where, "seed", 0, MAX_SEED)
@@ -360,7 +382,7 @@ def load(path: Path) -> list[Scenario]:
             raise BadInput(where, f"{field}.expect", "missing: a variant states its own expected verdicts")
         for key in vraw:
             if key not in variant_keys:
-                raise BadInput(where, f"{field}.{key}", f"unknown key (known: {', '.join(sorted(variant_keys))})")
+                raise BadInput(where, f"{field}.{key}", _unknown_key(family, key, variant_keys))
         vfamily = family
         if "protocol" in vraw:
             vparams = _table(vraw["protocol"], where, f"{field}.protocol")
@@ -419,4 +441,4 @@ def discover(paths: list[Path]) -> list[Scenario]:
     return out
 
 
-__all__ = ["Scenario", "load", "discover", "PROPERTIES"]
+__all__ = ["Scenario", "load", "from_table", "discover", "PROPERTIES"]

@@ -12,7 +12,6 @@ import attrs
 import z3
 
 from bridgeproof.model.component import Handler
-from bridgeproof.model.configuration import ConfigurationError
 from bridgeproof.model.declarations import Arg, index_arg
 from bridgeproof.model.protocols import register
 from bridgeproof.model.protocols.bridge import deployment as concrete
@@ -30,12 +29,6 @@ CHAIN_OF = {0: ("balance_home", "supply_home"), 1: ("balance_remote", "supply_re
 @attrs.frozen
 class BurnMint(MessageBridge):
     id: ClassVar[str] = "burn_mint"
-    faults: ClassVar[frozenset[str]] = frozenset({"unbound_chain_id"})
-
-    def check(self, cfg: Configuration) -> None:
-        super().check(cfg)
-        if cfg.options.forks:
-            raise ConfigurationError("forks = true needs a home vault to copy (protocol lock_mint)")
 
     def send_actions(self) -> tuple[str, ...]:
         return ("burn",)

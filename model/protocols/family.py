@@ -20,10 +20,21 @@ from bridgeproof.model.errors import BadInput
 if TYPE_CHECKING:
     import z3
 
+    from bridgeproof.model.applicability import Option
     from bridgeproof.model.configuration import Configuration
     from bridgeproof.model.symbolic import SymState
 
 TrustAdjust = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def not_a_table_of(family: str, table: str) -> str:
+    """Why a family refuses an option table, naming the families that read it."""
+    from bridgeproof.model.applicability import table_owners
+
+    owners = table_owners(table)
+    if owners:
+        return f"{family} takes no {table} table: {table} applies to {', '.join(owners)}"
+    return f"{family} takes no {table} table"
 
 
 class Family(Component):
@@ -46,6 +57,10 @@ class Family(Component):
     state_var: ClassVar[str] = "verifier"
     vocabulary: ClassVar[int] = 1
     """Version of this family's observable state in new counterexample files."""
+    modelled_faults: ClassVar[frozenset[str]] = frozenset()
+    """Faults its protocol table's `faults` list may name (the message bridges declare theirs as options)."""
+    example: ClassVar[dict[str, Any]] = {}
+    """Parameters of a small valid instance beyond the defaults (the combination test starts from it)."""
 
     # --- scenario --------------------------------------------------------------------------------
     def default_options(self) -> Any:
@@ -54,8 +69,26 @@ class Family(Component):
     def parse_options(self, raw: Mapping[str, Any], where: str, prefix: str = "") -> tuple[Any, TrustAdjust]:
         """The family's options from the scenario's option tables, and how they adjust the trust table."""
         for key in raw:
-            raise BadInput(where, f"{prefix}{key}", f"{self.id} takes no {key} table")
+            raise BadInput(where, f"{prefix}{key}", not_a_table_of(self.id, key))
         return None, lambda table: table
+
+    @classmethod
+    def declared_options(cls) -> tuple[Option, ...]:
+        """The options of this family's tables, each with where it applies (NOTE(options-apply))."""
+        return ()
+
+    @classmethod
+    def fault_names(cls) -> frozenset[str]:
+        """Every fault this family models, in its protocol table or its `faults` option."""
+        from bridgeproof.model.applicability import family_fits
+
+        declared = {o.name for o in cls.declared_options() if o.field == "faults" and family_fits(o.spec.families, cls)}
+        return cls.modelled_faults | declared
+
+    @classmethod
+    def judged_by(cls, trust: type) -> bool:
+        """Whether a trust model of this class can judge this family's claims (beyond its `subjects`)."""
+        return True
 
     def options_table(self, options: Any) -> dict[str, Any]:
         """Options back in the scenario's table form (what `parse_options` reads), for `#meta.options`."""

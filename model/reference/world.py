@@ -13,6 +13,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from bridgeproof.model import applicability
 from bridgeproof.model.component import Handler
 from bridgeproof.model.configuration import Bounds, Configuration, ConfigurationError
 from bridgeproof.model.declarations import Action
@@ -52,6 +53,7 @@ def check(cfg: Configuration) -> None:
     if trust is not None and subjects is not None and not subjects & set(family.kinds):
         raise ConfigurationError(f"trust model {trust.id} judges only {', '.join(sorted(subjects))} claims, not {family.id}'s")
     family.check(cfg)
+    applicability.check(cfg)
     cfg.fields  # noqa: B018  (merging the declarations checks them)
     cfg.actions  # noqa: B018
 

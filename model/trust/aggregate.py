@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.component import Handler
 from bridgeproof.model.declarations import Action
 from bridgeproof.model.errors import BadInput, ParameterError
@@ -46,8 +47,16 @@ class Aggregate(TrustModel):
         "Hyperlane aggregation ISM: exactly m of n modules",
     )
 
-    m: int = attrs.field(validator=in_range(1))
-    verifiers: tuple[TrustModel, ...] = attrs.field(default=(), converter=tuple)
+    example: ClassVar[dict[str, Any]] = {"m": 1, "verifiers": [{"model": "custodian"}, {"model": "zk"}]}
+
+    m: int = attrs.field(validator=in_range(1), metadata=option("verifiers that must accept", example=2))
+    verifiers: tuple[TrustModel, ...] = attrs.field(
+        default=(),
+        converter=tuple,
+        metadata=option(
+            "the verifiers, each a trust table", example=[{"model": "custodian", "compromised": 1}, {"model": "zk"}]
+        ),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.m > len(self.verifiers):
@@ -55,11 +64,20 @@ class Aggregate(TrustModel):
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], where: str, field: str) -> Aggregate:
+        from bridgeproof.model.applicability import elsewhere, param_owners
+
         for key in params:
             if key not in ("m", "verifiers", "faults"):
-                raise BadInput(where, f"{field}.{key}", "unknown parameter for aggregate (known: m, verifiers)")
-        if params.get("faults"):
-            raise BadInput(where, f"{field}.faults", "give faults to the verifier they belong to")
+                why = TRUST_MODELS.unknown("aggregate", key, {"m": None, "verifiers": None})
+                if param_owners(TRUST_MODELS, key):
+                    why += ", in that verifier's table"
+                raise BadInput(where, f"{field}.{key}", why)
+        faults = params.get("faults")
+        if faults:
+            names = [faults] if isinstance(faults, str) else faults
+            first = sorted(names)[0] if isinstance(names, list) and all(isinstance(f, str) for f in names) else None
+            also = elsewhere(first, "aggregate") if first else ""
+            raise BadInput(where, f"{field}.faults", f"give faults to the verifier they belong to{also}")
         raw = params.get("verifiers")
         if not isinstance(raw, list) or not raw:
             raise BadInput(where, f"{field}.verifiers", "must be a non-empty list of trust tables")

@@ -50,10 +50,14 @@ def _faults(value: Any) -> frozenset[str]:
 
 
 def _check_faults(instance: Any, attribute: Any, value: frozenset[str]) -> None:
+    from bridgeproof.model.applicability import elsewhere
+
     unknown = sorted(value - type(instance).supported_faults)
     if unknown:
         known = ", ".join(sorted(type(instance).supported_faults)) or "none"
-        raise ParameterError("faults", f"{type(instance).id} does not model the fault {unknown[0]!r} (it models: {known})")
+        also = elsewhere(unknown[0], type(instance).id)
+        why = f"{type(instance).id} does not model the fault {unknown[0]!r} (it models: {known}){also}"
+        raise ParameterError("faults", why)
 
 
 def _challenged(evidence: Mapping[str, object]) -> bool:
@@ -86,6 +90,8 @@ class TrustModel(Component):
     """True when the model needs the clock (a `wait` action exists)."""
     uses_blocks: ClassVar[bool] = False
     """True when the model needs block heights (`mine`, and `reorg` up to `reorg_bound`)."""
+    example: ClassVar[dict[str, Any]] = {}
+    """Parameters of a small valid instance (the combination test and the documentation start from it)."""
 
     faults: frozenset[str] = attrs.field(
         factory=frozenset, converter=_faults, validator=_check_faults, kw_only=True, metadata={"param": False}
@@ -243,9 +249,12 @@ class TrustModel(Component):
     @classmethod
     def card(cls) -> dict[str, Any]:
         """What this model is, as data: for `bridgeproof list`."""
+        from bridgeproof.model.applicability import catalogue
+
         params = [
             a.name for a in attrs.fields(cls) if a.metadata.get("param", True) and not a.metadata.get("internal")
         ]
+        mine = [e for e in catalogue() if e.table == "trust" and e.owner == cls.id]
         return {
             "id": cls.id,
             "summary": _summary(cls),
@@ -254,6 +263,8 @@ class TrustModel(Component):
             "faults": dict(sorted(cls.fault_notes.items())) or {f: "" for f in sorted(cls.supported_faults)},
             "sources": list(cls.sources),
             "parameters": params,
+            "applies_to": sorted({f for e in mine for f in e.families}),
+            "needs": {e.name: e.needs for e in mine if e.needs},
         }
 
 

@@ -9,11 +9,12 @@ Faults: `signature_bypass` (the destination can be handed a spoofed "signature v
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.registry import in_range
 from bridgeproof.model.symbolic import EvidenceField, SymState
 
@@ -38,7 +39,11 @@ class Custodian(TrustModel):
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("signed", "bool", False),)
     supported_faults: ClassVar[frozenset[str]] = frozenset({"signature_bypass"})
 
-    compromised: int = attrs.field(default=0, validator=in_range(0, 1))
+    example: ClassVar[dict[str, Any]] = {}
+
+    compromised: int = attrs.field(
+        default=0, validator=in_range(0, 1), metadata=option("1: the adversary holds the key", example=1)
+    )
 
     @property
     def evidence(self) -> tuple[EvidenceField, ...]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.component import Handler
 from bridgeproof.model.declarations import Action
 from bridgeproof.model.errors import ParameterError
@@ -57,12 +58,20 @@ class KeyRotation(TrustModel):
     )
     timed: ClassVar[bool] = True
 
-    k: int = attrs.field(validator=in_range(1))
-    n: int = attrs.field(validator=in_range(1))
-    f: int = attrs.field(default=0, validator=in_range(0))
-    timelock: int = attrs.field(default=0, validator=in_range(0))
-    reaction: int = attrs.field(default=3600, validator=in_range(0))
-    delay: int = attrs.field(default=3600, validator=in_range(0))
+    example: ClassVar[dict[str, Any]] = {"k": 2, "n": 3}
+
+    k: int = attrs.field(validator=in_range(1), metadata=option("signatures needed", example=3))
+    n: int = attrs.field(validator=in_range(1), metadata=option("keys", example=4))
+    f: int = attrs.field(default=0, validator=in_range(0), metadata=option("keys stolen", example=1))
+    timelock: int = attrs.field(
+        default=0, validator=in_range(0), metadata=option("seconds before a signed claim executes", example=600)
+    )
+    reaction: int = attrs.field(
+        default=3600, validator=in_range(0), metadata=option("seconds governance needs to start a rotation", example=60)
+    )
+    delay: int = attrs.field(
+        default=3600, validator=in_range(0), metadata=option("seconds before a rotation takes effect", example=60)
+    )
 
     def __attrs_post_init__(self) -> None:
         for name in ("k", "f"):

@@ -13,11 +13,12 @@ message's own block (a message in the tip block has 1).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.registry import in_range
 from bridgeproof.model.symbolic import EvidenceField, SymState
 from bridgeproof.model.trust import register
@@ -40,8 +41,12 @@ class LightClient(TrustModel):
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("block", "int", 0),)
     uses_blocks: ClassVar[bool] = True
 
-    confirmations: int = attrs.field(validator=in_range(1))
-    reorg: int = attrs.field(default=0, validator=in_range(0))
+    example: ClassVar[dict[str, Any]] = {"confirmations": 2}
+
+    confirmations: int = attrs.field(validator=in_range(1), metadata=option("confirmations a message needs", example=3))
+    reorg: int = attrs.field(
+        default=0, validator=in_range(0), metadata=option("blocks of home the adversary can reorganise", example=1)
+    )
 
     @property
     def reorg_bound(self) -> int:

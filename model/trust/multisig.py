@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model import semantics
 from bridgeproof.model.component import Handler
 from bridgeproof.model.declarations import Action
@@ -76,12 +77,33 @@ class Multisig(TrustModel):
         {"signature_bypass", "unchecked_membership", "zero_threshold_upgrade"}
     )
 
-    k: int = attrs.field(validator=in_range(1))
-    n: int = attrs.field(validator=in_range(1))
-    f: int | None = attrs.field(default=None)
-    operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
-    compromised_operators: tuple[int, ...] = attrs.field(default=(), converter=_ints)
-    withheld: int | None = attrs.field(default=None)
+    example: ClassVar[dict[str, Any]] = {"k": 2, "n": 3}
+
+    k: int = attrs.field(validator=in_range(1), metadata=option("signatures needed", example=3))
+    n: int = attrs.field(validator=in_range(1), metadata=option("keys", example=4))
+    f: int | None = attrs.field(default=None, metadata=option("keys the adversary holds copies of", example=1))
+    operators: tuple[int, ...] = attrs.field(
+        default=(),
+        converter=_ints,
+        metadata=option(
+            "keys per operator (summing to n)",
+            example=[2, 1],
+            needs=lambda self: bool(self.compromised_operators),
+            needs_text="compromised_operators",
+            why="grouping keys by operator only serves to count compromise per operator",
+            context={"compromised_operators": [1]},
+        ),
+    )
+    compromised_operators: tuple[int, ...] = attrs.field(
+        default=(),
+        converter=_ints,
+        metadata=option(
+            "operators whose keys the adversary holds (f is their keys)", example=[1], context={"operators": [2, 1]}
+        ),
+    )
+    withheld: int | None = attrs.field(
+        default=None, metadata=option("stolen keys kept from their owners", example=1, context={"f": 1})
+    )
     """Stolen keys kept from their owners, which then sign no honest message (default 0; a file of
     semantics version 1 read them all as withheld: model/semantics.py)."""
 

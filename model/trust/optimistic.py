@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.component import Handler
 from bridgeproof.model.declarations import Action, index_arg
 from bridgeproof.model.reference.guard import require
@@ -57,9 +58,15 @@ class Optimistic(TrustModel):
     supported_faults: ClassVar[frozenset[str]] = frozenset({"zero_root"})
     timed: ClassVar[bool] = True
 
-    window: int = attrs.field(validator=in_range(1))
-    watchers: int = attrs.field(default=1, validator=in_range(0))
-    delay: int = attrs.field(default=0, validator=in_range(0))
+    example: ClassVar[dict[str, Any]] = {"window": 1800}
+
+    window: int = attrs.field(validator=in_range(1), metadata=option("seconds before a claim executes", example=600))
+    watchers: int = attrs.field(
+        default=1, validator=in_range(0), metadata=option("live honest watchers (0: none)", example=0)
+    )
+    delay: int = attrs.field(
+        default=0, validator=in_range(0), metadata=option("seconds the adversary holds a watcher back", example=600)
+    )
 
     @property
     def evidence(self) -> tuple[EvidenceField, ...]:

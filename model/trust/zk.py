@@ -8,11 +8,12 @@ Real parameters: there are no thresholds; what matters is soundness, which is a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.symbolic import EvidenceField, SymState
 from bridgeproof.model.trust import register
 from bridgeproof.model.trust.base import Context, PlainVerifier, TrustModel
@@ -30,7 +31,13 @@ class Zk(TrustModel):
     sources: ClassVar[tuple[str, ...]] = ("under-constrained circuits reported in zkBridge audits",)
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("proof", "bool", False),)
 
-    soundness_bug: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    example: ClassVar[dict[str, Any]] = {}
+
+    soundness_bug: bool = attrs.field(
+        default=False,
+        validator=attrs.validators.instance_of(bool),
+        metadata=option("a proof of anything exists", example=True),
+    )
 
     # --- symbolic half -------------------------------------------------------------------------
     def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import z3
 
+from bridgeproof.model.applicability import Option
 from bridgeproof.model.component import Component, Handler
 from bridgeproof.model.configuration import ConfigurationError
 from bridgeproof.model.declarations import Action, Arg, Domain, Field, Var, index_arg
-from bridgeproof.model.errors import BadInput
 from bridgeproof.model.features.blocks import BlocksFeature
 from bridgeproof.model.features.clock import ClockFeature
 from bridgeproof.model.protocols.bridge import options as bridge_options
@@ -81,8 +81,6 @@ class MessageBridge(Family):
     witness: ClassVar[str | None] = "can_complete_transfer"
     loss_chains: ClassVar[tuple[str, ...]] = ("home", "remote")
     """Chains whose balances count as value the adversary extracted (max_loss)."""
-    faults: ClassVar[frozenset[str]] = PROTOCOL_FAULTS
-    """Protocol faults this family models (others are refused)."""
     vocabulary: ClassVar[int] = 3
     """1: before blocks, clocks for every model, rate limits, forks and decimals (read by filling in
     those fields with their defaults, so every curated counterexample stays a test forever); 2: maps
@@ -94,10 +92,11 @@ class MessageBridge(Family):
 
     def parse_options(self, raw: Mapping[str, Any], where: str, prefix: str = "") -> tuple[Options, TrustAdjust]:
         options, trust_faults, second = bridge_options.parse(raw, where, prefix)
-        unsupported = sorted(options.faults - self.faults)
-        if unsupported:
-            raise BadInput(where, f"{prefix}faults", f"{self.id} has no fault {unsupported[0]!r}")
         return options, bridge_options.adjust_trust(trust_faults, second)
+
+    @classmethod
+    def declared_options(cls) -> tuple[Option, ...]:
+        return bridge_options.OPTIONS
 
     def options_table(self, options: Options) -> dict[str, Any]:
         return bridge_options.table(options)
@@ -117,9 +116,6 @@ class MessageBridge(Family):
         unknown = sorted(o.faults - PROTOCOL_FAULTS)
         if unknown:
             raise ConfigurationError(f"unknown protocol fault {unknown[0]!r} (known: {', '.join(sorted(PROTOCOL_FAULTS))})")
-        unsupported = sorted(o.faults - self.faults)
-        if unsupported:
-            raise ConfigurationError(f"{self.id} has no fault {unsupported[0]!r} (it needs a home vault: lock_mint)")
         counts = {
             "per_tx_limit": o.per_tx_limit,
             "pause_reaction": o.pause_reaction,

@@ -2,51 +2,166 @@
 
 Every default switches its feature off, so a scenario that names none gets the plain bridge. The
 scenario tables (`faults`, `defences`, `adversary`, `amounts`) are read here and written back here
-for `#meta.options`, so a counterexample file restates its configuration exactly.
+for `#meta.options`, so a counterexample file restates its configuration exactly. Each option also
+says here where it takes effect (NOTE(options-apply)): `forks` only where there is a home vault to
+copy, `unbound_chain_id` only on a fork, `dust` only where a chain has more decimals than the wire.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from bridgeproof.model.applicability import RECORD, Option, Spec, fault_options, option, record_options
 from bridgeproof.model.errors import BadInput
 from bridgeproof.model.errors import integer as _int
 from bridgeproof.model.errors import table as _table
 
+if TYPE_CHECKING:
+    from bridgeproof.model.configuration import Configuration
+
 VM_KINDS: tuple[str, ...] = ("evm", "svm", "cosmwasm", "move")
 RATE_LIMIT_MODES: tuple[str, ...] = ("queue", "fail")
 AMOUNT_POLICIES: tuple[str, ...] = ("trim", "truncate")
-PROTOCOL_FAULTS: frozenset[str] = frozenset({"unchecked_deposit", "unbound_chain_id"})
 U64_MAX = 2**64 - 1
 OPTION_TABLES = ("faults", "defences", "adversary", "amounts")
 DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
 ADVERSARY_KEYS = {"reorg", "forks", "funds"}
+BRIDGES = ("message_bridge",)
+QUEUE_DELAY = 86400
+"""NTT's default outbound/inbound queue duration (24 h), the delay of a queueing rate limit unless given."""
+
+
+def _queues(cfg: Configuration) -> bool:
+    return bool(cfg.options.rate_limit.mode == "queue")
+
+
+def _wire(a: Amounts) -> int:
+    """The wire decimals `w` of SEMANTICS.md, Amounts (as `amounts.Conversion.w`)."""
+    cap = a.wire_decimals if a.wire_decimals is not None else min(a.home_decimals, a.remote_decimals)
+    return min(cap, a.home_decimals, a.remote_decimals)
+
+
+def _trims_below_a_chain(cfg: Configuration) -> bool:
+    a = cfg.options.amounts
+    return a.policy == "trim" and max(a.home_decimals, a.remote_decimals) > _wire(a)
+
+
+def _wire_below_both(cfg: Configuration) -> bool:
+    a = cfg.options.amounts
+    below = a.wire_decimals is not None and a.wire_decimals < min(a.home_decimals, a.remote_decimals)
+    return a.policy == "trim" and below
+
+
+def _truncates_unequal(cfg: Configuration) -> bool:
+    a = cfg.options.amounts
+    return a.policy == "truncate" and a.home_decimals != a.remote_decimals
+
+
+FAULTS: dict[str, Spec] = {
+    "unchecked_deposit": Spec(
+        doc="Qubit 2022: the deposit event is not checked against what the vault received (`lock` gains `paid`)",
+        families=("lock_mint",),
+        why="it is a deposit into the home vault, which only lock_mint has",
+    ),
+    "unbound_chain_id": Spec(
+        doc="messages do not bind the chain id, so a back message replays on a fork of home",
+        families=("lock_mint",),
+        needs=lambda cfg: bool(cfg.options.forks),
+        needs_text="adversary.forks = true",
+        why="without a fork there is no other chain for the message to replay on",
+        context={"adversary": {"forks": True}},
+    ),
+}
+PROTOCOL_FAULTS: frozenset[str] = frozenset(FAULTS)
 
 
 @attrs.frozen
 class RateLimit:
     """An inbound token bucket per direction: `capacity` message units, `refill` per second."""
 
-    capacity: int = attrs.field(validator=attrs.validators.ge(1))
-    refill: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    mode: str = attrs.field(default="queue", validator=attrs.validators.in_(RATE_LIMIT_MODES))
-    delay: int = attrs.field(default=86400, validator=attrs.validators.ge(0))
+    capacity: int = attrs.field(validator=attrs.validators.ge(1), metadata=option("tokens the bucket holds", example=7))
+    refill: int = attrs.field(
+        default=0, validator=attrs.validators.ge(0), metadata=option("tokens back per second", example=1)
+    )
+    mode: str = attrs.field(
+        default="queue",
+        validator=attrs.validators.in_(RATE_LIMIT_MODES),
+        metadata=option("`queue` (NTT) holds an over-limit transfer, `fail` (CCIP) refuses it", example="fail"),
+    )
+    delay: int = attrs.field(
+        default=attrs.Factory(lambda self: QUEUE_DELAY if self.mode == "queue" else 0, takes_self=True),
+        validator=attrs.validators.ge(0),
+        metadata=option(
+            "seconds a queued transfer waits before `release`",
+            example=600,
+            off=0,
+            needs=_queues,
+            needs_text='defences.rate_limit.mode = "queue"',
+            why="a failing bucket refuses at once and queues nothing to release",
+        ),
+    )
 
 
 @attrs.frozen
 class Amounts:
     """Decimals of each chain's representation and how a transfer converts between them."""
 
-    home_decimals: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    remote_decimals: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    remote_vm: str = attrs.field(default="evm", validator=attrs.validators.in_(VM_KINDS))
-    policy: str = attrs.field(default="trim", validator=attrs.validators.in_(AMOUNT_POLICIES))
-    wire_decimals: int | None = None
-    dust: str = attrs.field(default="keep", validator=attrs.validators.in_(("keep", "revert")))
-    rounding: str = attrs.field(default="down", validator=attrs.validators.in_(("down", "up")))
+    home_decimals: int = attrs.field(
+        default=0, validator=attrs.validators.ge(0), metadata=option("decimals on home", example=6)
+    )
+    remote_decimals: int = attrs.field(
+        default=0, validator=attrs.validators.ge(0), metadata=option("decimals on remote", example=6)
+    )
+    remote_vm: str = attrs.field(
+        default="evm",
+        validator=attrs.validators.in_(VM_KINDS),
+        metadata=option("remote's VM (`svm`: an SPL supply is a u64)", example="svm"),
+    )
+    policy: str = attrs.field(
+        default="trim",
+        validator=attrs.validators.in_(AMOUNT_POLICIES),
+        metadata=option(
+            "`trim` at the source (NTT, OFT) or `truncate` at the destination (Hyperlane, CCIP)", example="truncate"
+        ),
+    )
+    wire_decimals: int | None = attrs.field(
+        default=None,
+        metadata=option(
+            "decimals of the amount a message carries",
+            example=2,
+            needs=_wire_below_both,
+            needs_text='amounts.policy = "trim" and fewer wire decimals than both chains have',
+            why="otherwise the wire carries min(home, remote) decimals, its default",
+            context={"amounts": {"home_decimals": 6, "remote_decimals": 6}},
+        ),
+    )
+    dust: str = attrs.field(
+        default="keep",
+        validator=attrs.validators.in_(("keep", "revert")),
+        metadata=option(
+            "what a send does with the part below the wire's precision",
+            example="revert",
+            needs=_trims_below_a_chain,
+            needs_text='amounts.policy = "trim" and a chain with more decimals than the wire',
+            why="otherwise no send leaves dust",
+            context={"amounts": {"home_decimals": 6}},
+        ),
+    )
+    rounding: str = attrs.field(
+        default="down",
+        validator=attrs.validators.in_(("down", "up")),
+        metadata=option(
+            "how a truncating destination rounds (`up` is a fault)",
+            example="up",
+            needs=_truncates_unequal,
+            needs_text='amounts.policy = "truncate" and chains of different decimals',
+            why="otherwise every credit is exact",
+            context={"amounts": {"policy": "truncate", "home_decimals": 6}},
+        ),
+    )
 
 
 @attrs.frozen
@@ -54,15 +169,65 @@ class Options:
     """Scenario options beyond the trust model: protocol faults, defences, chain features, amounts."""
 
     faults: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
-    forks: bool = False
-    rate_limit: RateLimit | None = None
-    per_tx_limit: int | None = None
-    pause_reaction: int | None = None
-    finality: int = 0
-    reorg: int = 0
-    amounts: Amounts = attrs.field(factory=Amounts)
-    adversary_funds: int = 0
+    forks: bool = attrs.field(
+        default=False,
+        metadata=option(
+            "a hard fork of home copies the vault (`fork`, `fork_unlock`)",
+            path="adversary.forks",
+            families=("lock_mint",),
+            example=True,
+            why="a fork copies the home vault, which only lock_mint has",
+        ),
+    )
+    rate_limit: RateLimit | None = attrs.field(
+        default=None,
+        metadata={
+            **option("an inbound token bucket per direction", path="defences.rate_limit", example={"capacity": 5}),
+            RECORD: RateLimit,
+        },
+    )
+    per_tx_limit: int | None = attrs.field(
+        default=None, metadata=option("the largest message amount executed", path="defences.per_tx_limit", example=5)
+    )
+    pause_reaction: int | None = attrs.field(
+        default=None,
+        metadata=option(
+            "a guardian pauses within this many seconds of a fraud", path="defences.pause.reaction", example=60
+        ),
+    )
+    finality: int = attrs.field(
+        default=0, metadata=option("confirmations honest attesters wait for", path="defences.finality", example=2)
+    )
+    reorg: int = attrs.field(
+        default=0, metadata=option("blocks of home the adversary can reorganise", path="adversary.reorg", example=2)
+    )
+    amounts: Amounts = attrs.field(factory=Amounts, metadata={RECORD: Amounts})
+    adversary_funds: int = attrs.field(
+        default=0, metadata=option("mallory's own coins on home", path="adversary.funds", example=5)
+    )
     """mallory's own initial balance on home (an attacker who double-spends needs coins of its own)."""
+
+
+SECOND_VERIFIER = Option(
+    "defences.second_verifier",
+    "defences.second_verifier",
+    Spec(
+        doc="a second, independent verifier that must also accept (the trust table becomes a 2-of-2 aggregate)",
+        families=BRIDGES,
+        except_trust=("aggregate",),
+        why="an aggregate takes one more verifier in its own `verifiers`; aggregates do not nest",
+        example={"model": "zk"},
+    ),
+    None,
+)
+"""Consumed while parsing (it wraps the trust table), so it is checked where it is written."""
+
+OPTIONS: tuple[Option, ...] = (
+    *fault_options("faults", FAULTS, lambda o: o.faults),
+    *record_options(Options, inherited=Spec(families=BRIDGES)),
+    SECOND_VERIFIER,
+)
+"""Every option of the message bridges' tables, with where it applies (NOTE(options-apply))."""
 
 
 def _keys(raw: Mapping[str, Any], allowed: set[str], where: str, field: str) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.component import Component, Handler
 from bridgeproof.model.configuration import ConfigurationError
 from bridgeproof.model.declarations import Action, Domain, Field, Var, index_arg
@@ -69,7 +70,11 @@ def _faults(value: Any) -> frozenset[str]:
 def _known_faults(_instance: Any, attribute: Any, value: frozenset[str]) -> None:
     unknown = sorted(value - FAULTS)
     if unknown:
-        raise ParameterError("faults", f"htlc has no fault {unknown[0]!r} (it models: {', '.join(sorted(FAULTS))})")
+        from bridgeproof.model.applicability import elsewhere
+
+        also = elsewhere(unknown[0], "htlc")
+        known = ", ".join(sorted(FAULTS))
+        raise ParameterError("faults", f"htlc has no fault {unknown[0]!r} (it models: {known}){also}")
 
 
 @attrs.frozen
@@ -103,14 +108,15 @@ class Htlc(Family):
     trust: ClassVar[str] = "none"
     bounds_used: ClassVar[frozenset[str]] = frozenset({"depth"})
     witness: ClassVar[str | None] = "swap_completes"
+    modelled_faults: ClassVar[frozenset[str]] = FAULTS
 
-    contract: str = attrs.field(default="account", validator=_choice(CONTRACTS))
-    t_b: int = attrs.field(default=86400, validator=_at_least(1))
-    margin: int = attrs.field(default=86400, validator=_at_least(0))
-    delta: int = attrs.field(default=3600, validator=_at_least(0))
-    adversary: str = attrs.field(default="alice", validator=_choice(("alice", "bob")))
-    amount_a: int = attrs.field(default=1, validator=_at_least(1))
-    amount_b: int = attrs.field(default=1, validator=_at_least(1))
+    contract: str = attrs.field(default="account", validator=_choice(CONTRACTS), metadata=option(example="script"))
+    t_b: int = attrs.field(default=86400, validator=_at_least(1), metadata=option(example=43200))
+    margin: int = attrs.field(default=86400, validator=_at_least(0), metadata=option(example=10800))
+    delta: int = attrs.field(default=3600, validator=_at_least(0), metadata=option(example=600))
+    adversary: str = attrs.field(default="alice", validator=_choice(("alice", "bob")), metadata=option(example="bob"))
+    amount_a: int = attrs.field(default=1, validator=_at_least(1), metadata=option(example=2))
+    amount_b: int = attrs.field(default=1, validator=_at_least(1), metadata=option(example=2))
     faults: frozenset[str] = attrs.field(factory=frozenset, converter=_faults, validator=_known_faults)
 
     @property

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 import z3
 
+from bridgeproof.model.applicability import option
 from bridgeproof.model.component import Component, Handler
 from bridgeproof.model.configuration import ConfigurationError
 from bridgeproof.model.declarations import Action, Arg, Domain, Field, Var, index_arg
@@ -66,7 +67,11 @@ def _faults(value: Any) -> frozenset[str]:
 def _known_faults(_instance: Any, attribute: Any, value: frozenset[str]) -> None:
     unknown = sorted(value - FAULTS)
     if unknown:
-        raise ParameterError("faults", f"liquidity has no fault {unknown[0]!r} (it models: {', '.join(sorted(FAULTS))})")
+        from bridgeproof.model.applicability import elsewhere
+
+        also = elsewhere(unknown[0], "liquidity")
+        known = ", ".join(sorted(FAULTS))
+        raise ParameterError("faults", f"liquidity has no fault {unknown[0]!r} (it models: {known}){also}")
 
 
 @attrs.frozen
@@ -154,10 +159,16 @@ class Liquidity(Family):
     witness: ClassVar[str | None] = "fill_repaid"
     verbs: ClassVar[dict[str, str]] = {"challenge": "dispute"}
     evidence_path: ClassVar[tuple[str, ...]] = ("bundles", "evidence")
+    modelled_faults: ClassVar[frozenset[str]] = FAULTS
 
-    fill_window: int = attrs.field(default=11700, validator=_at_least(1))
-    adversary_relayer: bool = attrs.field(default=True, validator=_boolean)
-    bundles: int = attrs.field(default=2, validator=_at_least(1))
+    @classmethod
+    def judged_by(cls, trust: type) -> bool:
+        # A trust model that proves against source blocks has nothing to prove a bundle against.
+        return getattr(trust, "uses_blocks", False) is not True
+
+    fill_window: int = attrs.field(default=11700, validator=_at_least(1), metadata=option(example=3600))
+    adversary_relayer: bool = attrs.field(default=True, validator=_boolean, metadata=option(example=False))
+    bundles: int = attrs.field(default=2, validator=_at_least(1), metadata=option(example=1))
     faults: frozenset[str] = attrs.field(factory=frozenset, converter=_faults, validator=_known_faults)
 
     def describe(self) -> dict[str, Any]:
