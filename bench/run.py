@@ -53,7 +53,7 @@ def system(trust: str, messages: int = 2, depth: int = 12, **params: int) -> Sys
 def scenarios(jobs: int) -> None:
     started = time.monotonic()
     out = subprocess.run(
-        [sys.executable, "-m", "bridgeproof.model", "verify", "--json", "-j", str(jobs)],
+        [sys.executable, "-m", "bridgeproof.model", "verify", "--json", "-j", str(jobs), "--no-cache"],
         cwd=ROOT,
         capture_output=True,
         text=True,

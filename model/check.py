@@ -48,6 +48,9 @@ class Result:
     """The checked certificate of a `proved` row (its path)."""
     spent: int = 0
     """Z3 resource units the check used (its budget is the scenario's)."""
+    cached: bool = False
+    """Taken from verify's result cache (model/cache.py) rather than checked in this run; `seconds`
+    and `spent` are then those of the run that checked it."""
 
     @property
     def ok(self) -> bool:

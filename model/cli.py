@@ -38,7 +38,35 @@ INTERRUPTED = 130
 """128 + SIGINT, what a shell reports for a command stopped by Ctrl-C."""
 
 
+class _Help(argparse.HelpFormatter):
+    """Help in which `{Bounds.NAME}` stands for a default bound, read when help is shown: importing the
+    bounds means importing attrs, which `--version` and a usage error need not wait for."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        text = super()._expand_help(action)
+        if "{Bounds." not in text:
+            return text
+        from bridgeproof.model.configuration import Bounds
+
+        return re.sub(r"\{Bounds\.(\w+)\}", lambda m: str(getattr(Bounds(), m.group(1))), text)
+
+
+class _Version(argparse.Action):
+    """`--version`, whose text (the solver's version, from the installed metadata) is found only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        print(_version())
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         field, why = _usage_field(message)
         print(f"bridgeproof: {CL}: {field}: {why}", file=sys.stderr)
@@ -263,6 +291,7 @@ def _describe(r: Result) -> str:
 def _verify(ns: argparse.Namespace) -> int:
 
     from bridgeproof.model import display, verification
+    from bridgeproof.model.cache import Cache
     from bridgeproof.model.scenarios import discover
 
     jobs = integer(ns.jobs, CL, "--jobs", 0, MAX_JOBS)
@@ -289,9 +318,12 @@ def _verify(ns: argparse.Namespace) -> int:
     by_name = {sc.name: sc for sc in scenarios}
     if live is not None:
         live.status(f"{len(scenarios)} scenarios on {workers} worker(s)...")
-    run = verification.run(
-        scenarios, workers, prove=not ns.no_prove, loss=not ns.no_loss, root=root, on_row=on_row, on_tick=on_tick
-    )
+    # On a cluster the jobs run in this folder (relative corpus paths); -j sizes only `--cluster local`.
+    with _cluster(ns, jobs, cwd=os.getcwd()) as (mapper, _backend):
+        run = verification.run(
+            scenarios, 0 if mapper is not None else workers, prove=not ns.no_prove, loss=not ns.no_loss,
+            root=root, on_row=on_row, on_tick=on_tick, mapper=mapper, cache=None if ns.no_cache else Cache(),
+        )
     if live is not None:
         live.done()
     results, fixed = list(run.results), run.regressions
@@ -304,15 +336,17 @@ def _verify(ns: argparse.Namespace) -> int:
         return 0 if run.ok else 1
     if ns.json:
         rows = [_row_json(r, by_name, fixed.get((r.scenario, r.property))) for r in results]
-        print(json.dumps({"schema": VERIFY_SCHEMA, "ok": run.ok, "replayed": run.replayed, "results": rows}, indent=1))
+        doc = {"schema": VERIFY_SCHEMA, "ok": run.ok, "replayed": run.replayed, "cached": run.cached, "results": rows}
+        print(json.dumps(doc, indent=1))
         return 0 if run.ok else 1
     width = _terminal_width() if sys.stdout.isatty() else None
     print(display.table(results, fixed, width))
-    total = sum(r.seconds for r in results)
+    total = sum(r.seconds for r in results if not r.cached)
     bad = [r for r in results if not r.ok]
     print(
         f"\n{len(results)} checks, {len(bad)} not as expected, {total:.1f} s solver time, "
-        f"{time.monotonic() - started:.1f} s wall; {run.replayed} curated traces replayed first"
+        f"{time.monotonic() - started:.1f} s wall; {run.cached} rows from the cache; "
+        f"{run.replayed} curated traces replayed first"
     )
     for r in results:
         if r.verdict == "proved":
@@ -336,6 +370,7 @@ def _row_json(r: Result, scenarios: dict[str, Any], regression: str | None) -> d
         "file": sc.path,
         "bounds": {k: getattr(sc.bounds, k) for k in ("depth", "messages", "supply", "loss_depth") if k in used},
         "regression": regression,
+        "cached": r.cached,
     }
 
 
@@ -502,6 +537,104 @@ def _write_junit(path: Path, cases: list[tuple[str, float, str | None]]) -> None
         raise BadInput(CL, "--junit", f"cannot write {path}: {e.strerror}") from None
 
 
+@contextlib.contextmanager
+def _cluster(ns: argparse.Namespace, jobs: int, cwd: str | None) -> Iterator[tuple[Any, str]]:
+    """`--cluster ADDRESS`: (a mapper over the Dask cluster, its description), or (None, "") for the local pool."""
+    address = getattr(ns, "cluster", None)
+    if address is None:
+        yield None, ""
+        return
+    if not address.strip():
+        raise BadInput(CL, "--cluster", "give the scheduler's address (tcp://host:8786) or `local`")
+    if not 0 < ns.cluster_timeout < 1e6:  # nan and inf fail too
+        raise BadInput(CL, "--cluster-timeout", f"must be a positive number of seconds, got {ns.cluster_timeout!r}")
+    from bridgeproof.model import cluster
+
+    with cluster.connect(address.strip(), jobs, ns.cluster_timeout) as client:
+        yield cluster.mapper(client, cwd), cluster.description(client, address.strip())
+
+
+def _sweep(ns: argparse.Namespace) -> int:
+    """One check per grid point: the JSON on stdout (or --json PATH), --csv and --png beside it; exit 0
+    when every point ran, whatever its verdict (a sweep surveys, it expects nothing)."""
+    from bridgeproof.model import sweep
+    from bridgeproof.model.scenarios import LIMITS, LOWS, MAX_SEED
+
+    grid = sweep.parse_grid(ns.grid)
+    trusts: list[str | None] = [None]
+    if ns.trust is not None:
+        trusts = [t.strip() for t in ns.trust.split(",")]
+        if not all(trusts):
+            raise BadInput(CL, "--trust", f"an empty name in {ns.trust!r} (write multisig,key_rotation)")
+    messages = sweep.integers(ns.messages, "--messages") if ns.messages is not None else None
+    for count in messages or ():
+        integer(count, CL, "--messages", LOWS["messages"], LIMITS["messages"])
+    depth = integer(ns.depth, CL, "--depth", LOWS["depth"], LIMITS["depth"]) if ns.depth is not None else None
+    supply = integer(ns.supply, CL, "--supply", LOWS["supply"], LIMITS["supply"]) if ns.supply is not None else None
+    seed = integer(ns.seed, CL, "--seed", 0, MAX_SEED)
+    budget = integer(ns.budget, CL, "--budget", 1000) if ns.budget is not None else None
+    jobs = integer(ns.jobs, CL, "--jobs", 0, MAX_JOBS)
+    for flag in ("json", "csv", "png"):
+        target = getattr(ns, flag)
+        if target is not None and target != "-" and Path(target).is_dir():
+            raise BadInput(CL, f"--{flag}", f"{target} is a folder; give the file's path")
+    if ns.png is not None:
+        try:
+            import matplotlib  # noqa: F401  (before the points run, not after)
+        except ImportError:
+            raise BadInput(CL, "--png", "needs matplotlib: pip install 'bridgeproof[sweep]'") from None
+    plan = sweep.plan(ns.protocol, trusts, ns.property, grid, _params(ns.param), messages, depth, supply, ns.prove, seed, budget)
+    live = _Live(sys.stderr) if sys.stderr.isatty() else None
+    started = time.monotonic()
+
+    def on_tick(done: int, total: int, longest: float) -> None:
+        if live is not None:
+            live.status(f"[{done}/{total}] {time.monotonic() - started:.0f} s; longest running check {longest:.0f} s")
+
+    workers = jobs or os.cpu_count() or 1
+    with _cluster(ns, jobs, cwd=None) as (mapper, backend):
+        if mapper is None:
+            backend = f"local pool, {workers} worker process(es)" if workers > 1 and len(plan.points) > 1 else "this process"
+        if live is not None:
+            live.status(f"{len(plan.points)} points on {backend}...")
+        result = sweep.run(
+            plan, 0 if mapper is not None else workers, mapper, backend, lambda r, d, t: on_tick(d, t, 0.0), on_tick
+        )
+    if live is not None:
+        live.done()
+    timing = not ns.no_timing
+    text = json.dumps(result.as_json(timing), indent=1) + "\n"
+    written = []
+    if ns.json is not None and ns.json != "-":
+        written.append(_write_text(Path(ns.json), text, "--json"))
+    if ns.csv is not None:
+        written.append(_write_text(Path(ns.csv), result.csv(timing), "--csv"))
+    if ns.png is not None:
+        from bridgeproof.model import phase
+
+        written.append(phase.draw(result, Path(ns.png)))
+    if ns.json is None or ns.json == "-":
+        print(text, end="")
+    counts = ", ".join(f"{v} {n}" for v, n in result.counts().items())
+    print(
+        f"sweep: {len(result.rows)} points ({counts}) on {result.backend} in {result.wall:.1f} s wall, "
+        f"{sum(r.seconds for r in result.rows):.1f} s solver",
+        file=sys.stderr,
+    )
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _write_text(path: Path, text: str, field: str) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    except OSError as e:
+        raise BadInput(CL, field, f"cannot write {path}: {e.strerror}") from None
+    return path
+
+
 def _synth(ns: argparse.Namespace) -> int:
     from bridgeproof.model.synthesis import LIMIT, synthesize
 
@@ -613,9 +746,19 @@ def _version() -> str:
     return f"bridgeproof {model.__version__} (z3-solver {solver}, Python {sys.version.split()[0]})"
 
 
-def parser() -> argparse.ArgumentParser:
-    from bridgeproof.model.configuration import Bounds
+def _cluster_arguments(p: argparse.ArgumentParser, what: str) -> None:
+    from bridgeproof.model.cluster import CONNECT_SECONDS  # light: Dask itself is imported on use
 
+    p.add_argument(
+        "--cluster", metavar="ADDRESS",
+        help=f"run {what} on the Dask scheduler at ADDRESS (tcp://host:8786), or `local` for one of -j workers here",
+    )
+    p.add_argument(
+        "--cluster-timeout", type=float, default=CONNECT_SECONDS, metavar="SECONDS", help="how long to wait for the scheduler"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="bridgeproof",
         description=__doc__.splitlines()[0] if __doc__ else None,
@@ -623,7 +766,7 @@ def parser() -> argparse.ArgumentParser:
         "trace that does not replay; 2 bad input or a tool problem, one line naming the file and the field; "
         "130 interrupted",
     )
-    p.add_argument("--version", action="version", version=_version())
+    p.add_argument("--version", action=_Version, help="the tool's, the solver's and Python's versions")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("check", help="check one property of one protocol x trust model")
@@ -633,9 +776,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--trust", help="the trust model (families that judge claims need one)")
     c.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     c.add_argument("--property", required=True)
-    c.add_argument("--depth", type=int, help=f"default {Bounds().depth} (or the scenario's)")
-    c.add_argument("--messages", type=int, help=f"default {Bounds().messages} (or the scenario's)")
-    c.add_argument("--supply", type=int, help=f"default {Bounds().supply} (or the scenario's)")
+    c.add_argument("--depth", type=int, help="default {Bounds.depth} (or the scenario's)")
+    c.add_argument("--messages", type=int, help="default {Bounds.messages} (or the scenario's)")
+    c.add_argument("--supply", type=int, help="default {Bounds.supply} (or the scenario's)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--budget", type=int, metavar="UNITS", help="Z3 resource units for the check (default: model/engine/budget.py)")
     c.add_argument("--out-itf", metavar="PATH", help="also write the counterexample to PATH (never overwritten)")
@@ -662,6 +805,12 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--seed", type=int, help="the solver seed for every row (default: each scenario's own)")
     v.add_argument("--budget", type=int, metavar="UNITS", help="Z3 resource units per check (default: each scenario's own)")
     v.add_argument("--report", metavar="DIR", help="also write DIR/report.md and DIR/report.html")
+    v.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every row again, neither reading nor writing the result cache (.bridgeproof-cache/ beside the corpus)",
+    )
+    _cluster_arguments(v, "the jobs")
     v.set_defaults(run=_verify)
 
     s = sub.add_parser("show", help="print a counterexample file as a short program")
@@ -689,9 +838,32 @@ def parser() -> argparse.ArgumentParser:
     sy.add_argument("--low", type=int, default=0, help="where the search starts")
     sy.add_argument("--depth", type=int, default=8)
     sy.add_argument("--messages", type=int, default=2)
-    sy.add_argument("--supply", type=int, default=Bounds().supply)
+    sy.add_argument("--supply", type=int, help="default {Bounds.supply}")
     sy.add_argument("--json", action="store_true")
     sy.set_defaults(run=_synth)
+
+    sw = sub.add_parser("sweep", help="one property over a parameter grid: JSON, CSV and a phase diagram")
+    sw.add_argument("--protocol", required=True)
+    sw.add_argument("--trust", metavar="T[,T...]", help="the trust model, or several (one panel each): multisig,key_rotation")
+    sw.add_argument(
+        "--grid", action="append", default=[], metavar="NAME=SPEC",
+        help="a swept parameter, in order: n=4..30, k=1..n, f=n//3, f=0,2,5, k=1..n:2 (a spec may name earlier ones)",
+    )
+    sw.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter fixed for every point")
+    sw.add_argument("--property", required=True)
+    sw.add_argument("--messages", metavar="LIST", help="message ids, one count or several: 2 or 2,3 or 1..3 (default {Bounds.messages})")
+    sw.add_argument("--depth", type=int, help="default {Bounds.depth}")
+    sw.add_argument("--supply", type=int, help="default {Bounds.supply}")
+    sw.add_argument("--prove", action="store_true", help="try an unbounded proof at each point (BMC looks for the attack if it fails)")
+    sw.add_argument("--seed", type=int, default=0)
+    sw.add_argument("--budget", type=int, metavar="UNITS", help="Z3 resource units per point (default: model/engine/budget.py)")
+    sw.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: number of cores)")
+    _cluster_arguments(sw, "the points")
+    sw.add_argument("--json", metavar="PATH", help="write the JSON here instead of stdout")
+    sw.add_argument("--csv", metavar="PATH", help="also write one CSV line per point")
+    sw.add_argument("--png", metavar="PATH", help="also draw the phase diagram (needs matplotlib)")
+    sw.add_argument("--no-timing", action="store_true", help="leave out seconds: the output is then the same wherever it ran")
+    sw.set_defaults(run=_sweep)
 
     cu = sub.add_parser("curate", help="move new traces from counterexamples/_inbox into the curated corpus")
     cu.add_argument("--corpus", metavar="DIR", help="the corpus whose inbox to curate (default: ./counterexamples)")

@@ -61,7 +61,8 @@ def row_line(r: Result, progress: Progress) -> str:
     count = f"[{progress.done}/{progress.total}]"
     loss = f", max_loss {r.max_loss}" if r.max_loss is not None else ""
     expected = "" if r.ok else f" (expected {r.expected})"
-    return f"{count} {status(r):8} {r.scenario} {r.property}: {r.verdict}{expected} at depth {depth(r)}{loss}, {r.seconds:.1f} s"
+    kept = " (from the cache)" if r.cached else ""
+    return f"{count} {status(r):8} {r.scenario} {r.property}: {r.verdict}{expected} at depth {depth(r)}{loss}, {r.seconds:.1f} s{kept}"
 
 
 def progress_line(progress: Progress, elapsed: float, width: int) -> str:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from bridgeproof.model import corpus, itf
+from bridgeproof.model.cache import Cache
 from bridgeproof.model.check import MAX_LOSS, Result, check, check_loss, counterfactual, guarded, trust_id, witness_of
 from bridgeproof.model.pool import each_in_workers
 from bridgeproof.model.scenarios import Scenario
@@ -35,6 +37,11 @@ class Verification:
     @property
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
+
+    @property
+    def cached(self) -> int:
+        """Rows whose own check was taken from the result cache."""
+        return sum(1 for r in self.results if r.cached)
 
 
 def plan(scenarios: list[Scenario], prove: bool = True, loss: bool = True) -> list[Job]:
@@ -77,12 +84,21 @@ def run(
     root: Path | None = None,
     on_row: Callable[[Result, Progress], None] | None = None,
     on_tick: Callable[[Progress], None] | None = None,
+    mapper: Callable[..., Iterator[tuple[int, Any]]] | None = None,
+    cache: Cache | None = None,
 ) -> Verification:
     """`root` (`--corpus`) replaces every scenario's own corpus, the `counterexamples/` of its repository.
 
     Each row goes to `on_row` as soon as it is final: its own check is done, and so is whatever can
     still change it (the scenario's witness for a proof, NOTE(vacuity); the scenario's max_loss for a
     violation). The returned rows are grouped by scenario in file order.
+
+    `mapper` runs the jobs elsewhere (a Dask cluster, model/cluster.py) in place of the local pool;
+    it has `pool.each_in_workers`'s shape, and the rows do not depend on which ran them.
+
+    With a `cache` (model/cache.py), a job whose key is unchanged is not run: its kept Result enters
+    where a fresh one would, after the replay of the curated traces and before the witness rule,
+    max_loss and the counterfactuals, which treat the two alike.
     """
     if root is not None:
         scenarios = [attrs.evolve(sc, corpus=root) for sc in scenarios]
@@ -96,17 +112,35 @@ def run(
         if on_row is not None:
             on_row(row, Progress(len(rows), settle.total, ()))
 
+    entries = [cache.entry(job) if cache is not None else None for job in jobs]
+    todo: list[int] = []
+    for i, entry in enumerate(entries):
+        kept = cache.load(entry) if cache is not None and entry is not None else None
+        if kept is None:
+            todo.append(i)
+            continue
+        for row in settle.add(i, kept):
+            rows.append(row)
+            if on_row is not None:
+                on_row(row, Progress(len(rows), settle.total, ()))
+
     def progress(running: dict[int, float]) -> Progress:
         now = time.monotonic()
         busy = sorted(running.items(), key=lambda item: item[1])
-        return Progress(len(rows), settle.total, tuple((jobs[i][0].name, jobs[i][1], now - t) for i, t in busy))
+        named = tuple((jobs[todo[j]][0].name, jobs[todo[j]][1], now - t) for j, t in busy)
+        return Progress(len(rows), settle.total, named)
 
-    if workers > 1 and len(jobs) > 1:
+    pending = [jobs[i] for i in todo]
+    if pending and (mapper is not None or (workers > 1 and len(pending) > 1)):
         tick = (lambda running: on_tick(progress(running))) if on_tick is not None else None
-        finished = each_in_workers(run_job, jobs, workers, tick)
+        finished = (mapper or each_in_workers)(run_job, pending, workers, tick)
     else:
-        finished = ((i, run_job(job)) for i, job in enumerate(jobs))
-    for i, result in finished:
+        finished = ((j, run_job(job)) for j, job in enumerate(pending))
+    for j, result in finished:
+        i = todo[j]
+        entry = entries[i]
+        if cache is not None and entry is not None:
+            cache.store(entry, result)
         for row in settle.add(i, result):
             rows.append(row)
             if on_row is not None:

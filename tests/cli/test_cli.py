@@ -166,7 +166,7 @@ def test_verify_ok_json(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, err = _verify(capsys, "scenarios", fast=True)
     assert (rc, err) == (0, "")
     data = json.loads(out)
-    assert set(data) == {"schema", "ok", "replayed", "results"}
+    assert set(data) == {"schema", "ok", "replayed", "cached", "results"}
     assert data["ok"] is True
     rows = data["results"]
     assert len(rows) == sum(len(sc.expect) for sc in load_scenarios(work / "scenarios" / f"{NAME}.toml"))

@@ -112,7 +112,7 @@ def test_verdicts_and_work_are_the_same_on_a_busy_machine(tmp_path: Path) -> Non
 
     def run(corpus: Path) -> list[tuple[object, ...]]:
         done = subprocess.run(
-            [sys.executable, "-m", "bridgeproof.model", "verify", *files, "--json", "-j", "1", "--no-loss"],
+            [sys.executable, "-m", "bridgeproof.model", "verify", *files, "--json", "-j", "1", "--no-loss", "--no-cache"],
             cwd=corpus, capture_output=True, text=True, timeout=900, env=dict(os.environ, PYTHONPATH=str(REPO)),
         )
         assert done.returncode == 0, done.stderr
