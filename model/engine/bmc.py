@@ -2,6 +2,11 @@
 
 The first depth at which the target is satisfiable gives the shortest trace: every smaller depth
 was checked and found unsatisfiable on the same solver.
+
+ENCODING = "strengthened" (the default) asserts the reachable invariants of
+`model/engine/strengthening.py` at every step, and first asks whether one step from any state that
+satisfies them and the property can break the property; if not, no depth can, and the unrolling is
+not searched at all. "plain" is the encoding before that, kept for `bench/`.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import time
 import z3
 
 from bridgeproof.model.engine.budget import Budget
+from bridgeproof.model.engine.strengthening import reachable_lemmas
 from bridgeproof.model.engine.verdict import Finding
 from bridgeproof.model.symbolic import StepArgs
 from bridgeproof.model.system import System
@@ -19,12 +25,25 @@ from bridgeproof.properties import Property
 from bridgeproof.properties.view import SYMBOLIC
 
 
+ENCODINGS = ("strengthened", "plain")
+
+
 def bmc(
-    system: System, prop: Property, depth: int, seed: int = 0, budget: Budget | None = None, timeout: float | None = None
+    system: System,
+    prop: Property,
+    depth: int,
+    seed: int = 0,
+    budget: Budget | None = None,
+    timeout: float | None = None,
+    encoding: str = "strengthened",
 ) -> Finding:
-    """States S@0..S@k with I(S@0) ∧ T(S@i, a@i, S@i+1) ∧ ¬target(S@i) for i < k; for k = 0..depth
-    check target(S@k) = ¬P(S@k) (safety) or W(S@k) (witness). sat: a trace of length k, the
-    shortest; unsat at every k: bounded. Every solver call draws on `budget` (resource units)."""
+    """States S@0..S@k with I(S@0) ∧ T(S@i, a@i, S@i+1) ∧ ¬target(S@i) ∧ L(S@i) for i < k; for
+    k = 0..depth check target(S@k) = ¬P(S@k) (safety) or W(S@k) (witness), with L(S@k). sat: a
+    trace of length k, the shortest; unsat at every k: bounded. L is the reachable invariants
+    (empty for "plain"). Once depth 0 is clean, if L(S) ∧ ¬target(S) ∧ T(S, a, S') ∧ L(S') ∧
+    target(S') is unsat, every depth is clean. Every solver call draws on `budget` (resource units)."""
+    if encoding not in ENCODINGS:
+        raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}, got {encoding!r}")
     if budget is None:
         budget = Budget(seconds=timeout) if timeout is not None else Budget()
     if prop.kind == "liveness":
@@ -35,7 +54,13 @@ def bmc(
     states = [system.state(0)]
     args: list[StepArgs] = []
     solver.add(system.init(states[0]))
-    supply = system.bounds.supply
+    lemmas = reachable_lemmas(system, budget, seed) if encoding == "strengthened" else ()
+
+    def invariants(k: int) -> list[z3.BoolRef]:
+        found = system.lemmas(states[k])
+        return [found[n][0] for n in lemmas]
+
+    solver.add(*invariants(0))
 
     def target(k: int) -> z3.BoolRef:
         """¬P(S@k) for a safety property, W(S@k) for a witness."""
@@ -46,7 +71,15 @@ def bmc(
         if k > 0:
             args.append(system.args(k - 1))
             states.append(system.state(k))
-            solver.add(system.trans(states[k - 1], args[k - 1], states[k]))
+            solver.add(system.trans(states[k - 1], args[k - 1], states[k]), *invariants(k))
+        if k == 1 and lemmas and _closed(system, solver, states, args, target, invariants, budget, seed):
+            return Finding(
+                "vacuous" if prop.kind == "witness" else "bounded",
+                depth,
+                time.monotonic() - started,
+                clean_below=depth + 1,
+                seed=seed,
+            )
         result = budget.check(solver, target(k))
         if result == z3.sat:
             model = _minimise(solver, target(k), args, budget)
@@ -63,6 +96,17 @@ def bmc(
         solver.add(z3.Not(target(k)))
     verdict = "vacuous" if prop.kind == "witness" else "bounded"
     return Finding(verdict, depth, time.monotonic() - started, clean_below=depth + 1, seed=seed)
+
+
+def _closed(system: System, solver: z3.Solver, states: list, args: list, target, invariants, budget: Budget, seed: int) -> bool:
+    """L(S@0) ∧ ¬target(S@0) ∧ T(S@0, a@0, S@1) ∧ L(S@1) ∧ target(S@1) is unsat: no step from a
+    state that depth 0 leaves clean and L admits reaches the target, so by induction on the depth
+    no reachable state of any depth does. The states here are free: nothing of I(S@0) is used."""
+    sv = z3.SolverFor("QF_LIA")
+    sv.set("random_seed", seed)
+    sv.add(*system.pinned(), system.domain(), *invariants(0), z3.Not(target(0)))
+    sv.add(system.trans(states[0], args[0], states[1]), *invariants(1))
+    return budget.check(sv, target(1)) == z3.unsat
 
 
 def _minimise(solver: z3.Solver, goal: z3.BoolRef, args: list[StepArgs], budget: Budget) -> z3.ModelRef:
