@@ -345,7 +345,8 @@ def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, An
         why = f"internal inconsistency: the {engine} proof's certificate is rejected ({rejected})"
         return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
     # A short BMC run as a second, cheap guard: a proof it contradicts is a tool bug, never a verdict.
-    sanity = bmc(system, PROPERTIES[prop], min(sc.bounds.depth, 6), seed=sc.seed, budget=budget)
+    # The plain encoding: the strengthened one would lean on the same lemmas as the proof.
+    sanity = bmc(system, PROPERTIES[prop], min(sc.bounds.depth, 6), seed=sc.seed, budget=budget, encoding="plain")
     seconds += sanity.seconds
     if sanity.verdict == "violated":
         why = f"internal inconsistency: the {engine} proof is contradicted by a {sanity.depth}-step violation"
