@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bridgeproof.properties import prop
+from bridgeproof.model.protocols.bridge.amounts import BACK
 from bridgeproof.model.protocols.bridge.view import View
 from bridgeproof.properties.view import Ops
 
@@ -31,3 +32,32 @@ def no_unbacked_mint(v: View, ops: Ops) -> Any:
             for m in v.messages
         )
     )
+
+
+@prop("safety", families=("lock_mint",))
+def no_unauthorised_unlock(v: View, ops: Ops) -> Any:
+    """Every unlock from the home vault pays out a burn that really happened on remote, for no more than it burned.
+
+    The vault drain, on the leg where the value leaves (Ronin and Nomad emptied the Ethereum
+    vault): `no_unbacked_mint` sees both legs, so its shortest trace may show a forged mint on
+    remote instead. Depends on the trust model, as `no_unbacked_mint` does.
+    """
+    return ops.and_(
+        *(
+            ops.implies(
+                ops.and_(m.claim_dir == BACK, m.executions + m.fork_executions >= 1),
+                ops.and_(m.sent, m.dir == BACK, m.claim_user == m.user, m.claim_amount == m.amount, m.credited_value <= m.value),
+            )
+            for m in v.messages
+        )
+    )
+
+
+@prop("safety")
+def adversary_profit(v: View, ops: Ops) -> Any:
+    """The adversary never holds more canonical value, on home, remote and a fork of home together, than her own funds.
+
+    What an attacker is after, whatever the leg: a forged mint she sells, a vault she drains, her
+    own transfer replayed on a fork. Depends on the trust model and on replay protection.
+    """
+    return v.adversary_value(ops) + v.fork_taken(ops) <= 0

@@ -102,6 +102,12 @@ class View:
         held = {"home": self.balance_home[mallory], "remote": self.balance_remote[mallory]}
         return ops.sum(held[c] for c in self.loss_chains) - self.adversary_funds
 
+    def fork_taken(self, ops: Ops) -> Any:
+        """What `mallory` was paid on a forked copy of home: her back claims executed there, at the
+        value they carry (the fork's ledger is not modelled beyond its vault)."""
+        mallory = USERS.index("mallory")
+        return ops.sum(ops.ite(m.claim_user == mallory, m.fork_executions * m.claim_value, 0) for m in self.messages)
+
 
 def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[str, ...], adversary_funds: int) -> View:
     """The bridge view from field values (Python ints or Z3 terms), scaled to canonical units."""
