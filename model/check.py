@@ -134,15 +134,24 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
         verdict = "capped"
     else:
         verdict = "exceeded"
-    path, known = None, False
-    if verdict == "exceeded" and loss.trace is not None and save:
-        m = meta(sc, MAX_LOSS, "violation", None)
-        m["max_loss_bound"] = bound
-        m["max_loss"] = loss.value
-        document = itf.to_itf(loss.trace, system_of(sc).config, m)
-        rel = corpus.relative(sc.protocol.id, trust_id(sc), MAX_LOSS, sc.slug, "violation")
-        stored, known = corpus.save(document, rel, root)
-        path = str(stored)
+    path, known, why = None, False, loss.why
+    if loss.verdict == "exact" and loss.trace is not None and loss.value:
+        # The worst case is a trace of its own, whatever the bound: the replay must reach the loss.
+        system = system_of(sc)
+        final = system.concrete_view(loss.trace.states[-1])
+        by_chain = {c: int(v) for c, v in sc.protocol.loss_by_chain(final, CONCRETE).items()}
+        within = f"within {sc.bounds.loss_depth} steps {sc.protocol.scope(sc.bounds)}"
+        why = f"{within}: " + ", ".join(f"{c} {v}" for c, v in by_chain.items())
+        if save:
+            m = meta(sc, MAX_LOSS, "violation", None)
+            m["max_loss"] = loss.value
+            m["loss_by_chain"] = by_chain
+            if bound is not None:
+                m["max_loss_bound"] = bound
+            document = itf.to_itf(loss.trace, system.config, m)
+            rel = corpus.relative(sc.protocol.id, trust_id(sc), MAX_LOSS, sc.slug, "max_loss")
+            stored, known = corpus.save(document, rel, root)
+            path = str(stored)
     return _result(
         sc,
         MAX_LOSS,
@@ -152,7 +161,7 @@ def check_loss(sc: Scenario, root: Path = corpus.ROOT, save: bool = True) -> Res
         counterexample=path,
         seconds=loss.seconds,
         known=known,
-        why=loss.why,
+        why=why,
         max_loss=value,
         spent=budget.spent,
     )

@@ -39,7 +39,7 @@ def slug(name: str) -> str:
 
 
 def relative(protocol: str, trust: str, prop: str, slug: str, expect: str) -> Path:
-    suffix = ".fixed.itf.json" if expect == "fixed" else ".itf.json"
+    suffix = {"fixed": ".fixed.itf.json", "max_loss": ".max_loss.itf.json"}.get(expect, ".itf.json")
     return Path(protocol) / trust / prop / f"{slug}{suffix}"
 
 

@@ -243,7 +243,12 @@ def _check_property(meta: dict[str, Any], cfg: Configuration, where: str) -> Non
     if name == "max_loss":
         if not cfg.protocol.measures_loss():
             raise BadInput(where, "#meta.property", f"{cfg.protocol.id} has no measure of what the adversary gains")
-        integer(meta.get("max_loss_bound"), where, "#meta.max_loss_bound", 0)
+        if "max_loss" in meta:
+            integer(meta["max_loss"], where, "#meta.max_loss", 1)
+            if "max_loss_bound" in meta:
+                integer(meta["max_loss_bound"], where, "#meta.max_loss_bound", 0)
+        else:
+            integer(meta.get("max_loss_bound"), where, "#meta.max_loss_bound", 0)
         return
     if not isinstance(name, str) or name not in PROPERTIES:
         raise BadInput(where, "#meta.property", f"unknown property {short(name)}")

@@ -60,4 +60,4 @@ def adversary_profit(v: View, ops: Ops) -> Any:
     What an attacker is after, whatever the leg: a forged mint she sells, a vault she drains, her
     own transfer replayed on a fork. Depends on the trust model and on replay protection.
     """
-    return v.adversary_value(ops) + v.fork_taken(ops) <= 0
+    return v.adversary_value(ops) <= 0

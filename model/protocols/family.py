@@ -118,6 +118,10 @@ class Family(Component):
         """What the adversary holds beyond its own funds, for max_loss (a family that measures it says so)."""
         raise NotImplementedError(f"{self.id} has no measure of what the adversary gains")
 
+    def loss_by_chain(self, view: Any, ops: Any) -> dict[str, Any]:
+        """`adversary_value` broken down by where it was taken (a family with chains says which)."""
+        return {"total": self.adversary_value(view, ops)}
+
     def measures_loss(self) -> bool:
         return type(self).adversary_value is not Family.adversary_value
 

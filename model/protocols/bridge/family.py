@@ -304,6 +304,9 @@ class MessageBridge(Family):
     def adversary_value(self, view: Any, ops: Any) -> Any:
         return view.adversary_value(ops)
 
+    def loss_by_chain(self, view: Any, ops: Any) -> dict[str, Any]:
+        return view.loss_by_chain(ops)
+
     def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
         from bridgeproof.properties.lemmas import GENERIC_LEMMAS
         from bridgeproof.properties.view import SYMBOLIC, symbolic_view

@@ -93,14 +93,23 @@ class View:
     """mallory's own initial holdings (canonical), which are not a loss to anyone."""
 
     def adversary_value(self, ops: Ops) -> Any:
-        """What `mallory` gained, in canonical units: her holdings on every chain less her own funds.
+        """What `mallory` gained, in canonical units: her holdings on every chain, and what her own
+        claims paid on a fork of home, less her own funds.
 
         Wrapped tokens count at face value: a forged mint is value the adversary can sell, and the
         rate limits that cap it act per direction.
         """
+        return ops.sum(self.loss_by_chain(ops).values())
+
+    def loss_by_chain(self, ops: Ops) -> dict[str, Any]:
+        """The gain on each chain: her own funds (held on home) count against home."""
         mallory = USERS.index("mallory")
-        held = {"home": self.balance_home[mallory], "remote": self.balance_remote[mallory]}
-        return ops.sum(held[c] for c in self.loss_chains) - self.adversary_funds
+        held = {"home": self.balance_home[mallory] - self.adversary_funds, "remote": self.balance_remote[mallory]}
+        out = {c: held[c] for c in self.loss_chains}
+        if "home" not in self.loss_chains:
+            out["own funds"] = -self.adversary_funds
+        out["fork"] = self.fork_taken(ops)
+        return out
 
     def fork_taken(self, ops: Ops) -> Any:
         """What `mallory` was paid on a forked copy of home: her back claims executed there, at the
