@@ -691,6 +691,7 @@ def _migrate(ns: argparse.Namespace) -> int:
 
 
 def _list(ns: argparse.Namespace) -> int:
+    from bridgeproof.model.applicability import listing
     from bridgeproof.model.protocols import PROTOCOLS
     from bridgeproof.model.trust import TRUST_MODELS
     from bridgeproof.properties import PROPERTIES
@@ -704,6 +705,7 @@ def _list(ns: argparse.Namespace) -> int:
         "properties": {
             name: {"kind": p.kind, "families": list(p.families), "claim": p.claim} for name, p in sorted(PROPERTIES.items())
         },
+        "options": listing(),
     }
     if ns.json:
         print(json.dumps(data, indent=1))
@@ -718,6 +720,10 @@ def _list(ns: argparse.Namespace) -> int:
         print(f"    assumption: {card['assumption']}")
         print(f"    adversary:  {card['adversary']}")
         print(f"    parameters: {', '.join(card['parameters']) or 'none'}")
+        if card.get("applies_to"):
+            print(f"    applies to: {', '.join(card['applies_to'])}")
+        for param, need in (card.get("needs") or {}).items():
+            print(f"    {param}: needs {need}")
         for fault, note in card["faults"].items():
             print(f"    fault {fault}: {note}")
         for source in card["sources"]:
@@ -725,6 +731,9 @@ def _list(ns: argparse.Namespace) -> int:
     print("\nproperties:")
     for name, info in data["properties"].items():
         print(f"  {name} ({info['kind']}; {', '.join(info['families'])}): {info['claim']}")
+    print("\noptions (where each applies; anywhere else a scenario setting it is refused):")
+    for label, info in data["options"].items():
+        print(f"  {label}: {info['applies_to']}")
     return 0
 
 
