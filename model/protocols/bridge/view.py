@@ -105,11 +105,7 @@ class View:
         """The gain on each chain: her own funds (held on home) count against home."""
         mallory = USERS.index("mallory")
         held = {"home": self.balance_home[mallory] - self.adversary_funds, "remote": self.balance_remote[mallory]}
-        out = {c: held[c] for c in self.loss_chains}
-        if "home" not in self.loss_chains:
-            out["own funds"] = -self.adversary_funds
-        out["fork"] = self.fork_taken(ops)
-        return out
+        return {**{c: held[c] for c in self.loss_chains}, "fork": self.fork_taken(ops)}
 
     def fork_taken(self, ops: Ops) -> Any:
         """What `mallory` was paid on a forked copy of home: her back claims executed there, at the
