@@ -27,7 +27,6 @@ import z3
 
 from bridgeproof.model.engine.budget import Budget
 from bridgeproof.properties import Property
-from bridgeproof.properties.view import SYMBOLIC
 
 
 @attrs.frozen
@@ -38,6 +37,9 @@ class Certificate:
     needed: tuple[str, ...]
     conjuncts: tuple[tuple[str, str, str], ...]
     """(name, the claim in words, the SMT-LIB term over the step-0 state and the parameters)."""
+    represented: str | None = None
+    """The index domain whose ids stand for any number of them (the invariant then names their
+    symbolic values `id!p` and the sums' remainders `rest!...`): SEMANTICS.md, "Any number of messages"."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +47,7 @@ class Certificate:
             "engine": self.engine,
             "parametric": self.parametric,
             "needed": list(self.needed),
+            "represented": self.represented,
             "conjuncts": [{"name": n, "claim": c, "smt2": t} for n, c, t in self.conjuncts],
         }
 
@@ -56,12 +59,20 @@ class Certificate:
             bool(data["parametric"]),
             tuple(data["needed"]),
             tuple((c["name"], c["claim"], c["smt2"]) for c in data["conjuncts"]),
+            data.get("represented"),
         )
 
 
-def certify(prop: str, engine: str, parametric: bool, needed: tuple[str, ...], kept: list[tuple[str, str, Any]]) -> Certificate:
+def certify(
+    prop: str,
+    engine: str,
+    parametric: bool,
+    needed: tuple[str, ...],
+    kept: list[tuple[str, str, Any]],
+    represented: str | None = None,
+) -> Certificate:
     """A certificate from the conjuncts a prover kept: (name, claim, Z3 formula over the step-0 state)."""
-    return Certificate(prop, engine, parametric, tuple(needed), tuple((n, c, f.sexpr()) for n, c, f in kept))
+    return Certificate(prop, engine, parametric, tuple(needed), tuple((n, c, f.sexpr()) for n, c, f in kept), represented)
 
 
 def _decls(system: Any, s: Any) -> dict[str, Any]:
@@ -74,6 +85,8 @@ def _decls(system: Any, s: Any) -> dict[str, Any]:
             out[str(term)] = term
     if trust is not None and hasattr(trust, "m"):
         out[str(trust.t("m"))] = trust.t("m")
+    if system.representatives is not None:
+        out.update(system.representatives.constants())
     return out
 
 
@@ -96,6 +109,8 @@ def _hypotheses(system: Any, cert: Certificate) -> list[Any]:
 def check(system: Any, cert: Certificate, prop: Property, seed: int = 0, budget: Budget | None = None) -> tuple[bool, str]:
     """(accepted, why not): initiation, consecution per action and safety, each with a fresh solver."""
     budget = budget or Budget()
+    if cert.represented != system.represented:
+        system = attrs.evolve(system, represented=cert.represented)
     s0, s1, a = system.state(0), system.state(1), system.args(0)
     try:
         here = [_parse(t, _decls(system, s0)) for _, _, t in cert.conjuncts]
@@ -122,7 +137,7 @@ def check(system: Any, cert: Certificate, prop: Property, seed: int = 0, budget:
         why = refuted(inv0, system.trans(s0, a, s1, only=frozenset({action})), z3.Not(inv1))
         if why:
             return False, f"consecution fails for {action}: {why}"
-    why = refuted(inv0, z3.Not(prop.holds(system.view(s0), SYMBOLIC)))
+    why = refuted(inv0, z3.Not(prop.holds(system.view(s0), system.ops)))
     if why:
         return False, f"the invariant does not imply {prop.name}: {why}"
     return True, ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ class Result:
     """The checked certificate of a `proved` row (its path)."""
     spent: int = 0
     """Z3 resource units the check used (its budget is the scenario's)."""
+    scope: str = ""
+    """What a `proved` row covers, e.g. "any number of message ids" or "2 message ids" ("" otherwise)."""
     cached: bool = False
     """Taken from verify's result cache (model/cache.py) rather than checked in this run; `seconds`
     and `spent` are then those of the run that checked it."""
@@ -75,6 +78,7 @@ class Result:
             "clean_below": self.clean_below,
             "known": self.known,
             "why": self.why,
+            "scope": self.scope,
             "needed": list(self.needed),
             "max_loss": self.max_loss,
             "certificate": self.certificate,
@@ -188,6 +192,10 @@ def fresh_solver_context() -> None:
     scenario and the seed alone, whether `verify` runs with -j 1 or -j N.
     """
     z3.z3._main_ctx = None  # type: ignore[attr-defined]
+    # The previous context is freed now, not whenever the garbage collector reaches the cycles that
+    # hold its terms: freed in the middle of the next check, it changed that check's search (the
+    # same proof spent different work on alternate runs in one process).
+    gc.collect()
 
 
 def budget_of(sc: Scenario) -> Budget:
@@ -262,11 +270,29 @@ def check(
     return attrs.evolve(result, spent=budget.spent)
 
 
-def _certified(sc: Scenario, prop: Any, proof: Any, engine: str, budget: Budget) -> tuple[Any, str]:
+def _certified(sc: Scenario, system: System, prop: Any, proof: Any, engine: str, budget: Budget) -> tuple[Any, str]:
     """The proof's certificate and why it is rejected ("" when the independent checker accepts it)."""
-    cert = certificates.certify(prop.name, engine, proof.parametric, proof.needed, list(proof.formulas))
-    ok, why = certificates.check(system_of(sc), cert, prop, seed=sc.seed, budget=budget)
+    cert = certificates.certify(prop.name, engine, proof.parametric, proof.needed, list(proof.formulas), system.represented)
+    ok, why = certificates.check(system, cert, prop, seed=sc.seed, budget=budget)
     return cert, "" if ok else why
+
+
+def _induction(sc: Scenario, system: System, prop: Any, budget: Budget) -> tuple[Any, System, str]:
+    """The proof for any number of ids where the family's ids are interchangeable and the encoding
+    lets a few represent them all (model/engine/parametric.py); else, or failing that, the proof for
+    the scenario's ids. Returns the proof, the system it is about, and why it is not for any number."""
+    from bridgeproof.model.engine.induction import prove
+    from bridgeproof.model.engine.parametric import prove_any_number
+
+    domain = sc.protocol.represented
+    if domain is None:
+        return prove(system, prop, k=1, seed=sc.seed, budget=budget), system, ""
+    proof, reps_system, why = prove_any_number(system, domain, prop, seed=sc.seed, budget=budget)
+    if proof is not None and not why:
+        return proof, reps_system, ""
+    if budget.exhausted():
+        return proof if proof is not None else prove(system, prop, k=1, seed=sc.seed, budget=budget), system, why
+    return prove(system, prop, k=1, seed=sc.seed, budget=budget), system, why
 
 
 def _liveness(sc: Scenario, prop: str, prove: bool, budget: Budget) -> tuple[Finding, int | None, dict[str, Any]]:
@@ -281,7 +307,7 @@ def _liveness(sc: Scenario, prop: str, prove: bool, budget: Budget) -> tuple[Fin
         proof = liveness.prove(system, PROPERTIES[prop], seed=sc.seed, budget=budget)
         spent = proof.seconds
         if proof.verdict == "proved":
-            cert, rejected = _certified(sc, liveness.deadline_property(PROPERTIES[prop]), proof, "liveness", budget)
+            cert, rejected = _certified(sc, system, liveness.deadline_property(PROPERTIES[prop]), proof, "liveness", budget)
             if rejected:
                 why = f"internal inconsistency: the liveness proof's certificate is rejected ({rejected})"
                 return Finding("unknown", sc.bounds.depth, spent, why=why), None, {}
@@ -292,7 +318,8 @@ def _liveness(sc: Scenario, prop: str, prove: bool, budget: Budget) -> tuple[Fin
             )
             invariant = tuple((c.name, c.text) for c in proof.invariant)
             finding = Finding("proved", sc.bounds.depth, spent, why=why)
-            return finding, None, {"needed": proof.needed, "invariant": invariant, "certificate": cert}
+            covers = sc.protocol.scope(sc.bounds).removeprefix("with ").removeprefix("for ")
+            return finding, None, {"needed": proof.needed, "invariant": invariant, "certificate": cert, "scope": covers}
         why = f"bounded only: the liveness proof failed ({proof.why or 'counterexample to induction'})"
     found = liveness.lasso(system, PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, budget=budget)
     finding = attrs.evolve(found.finding, seconds=found.finding.seconds + spent)
@@ -315,7 +342,7 @@ def guarded(result: Result, witness_verdict: str | None, sc: Scenario) -> Result
     """A proof row as NOTE(vacuity) says, given the scenario's witness verdict."""
     if result.verdict != "proved" or witness_verdict == "witnessed" or witness_of(sc) is None:
         return result
-    return attrs.evolve(result, verdict=unwitnessed(witness_verdict), why=vacuous_why(witness_verdict or "unknown", sc))
+    return attrs.evolve(result, verdict=unwitnessed(witness_verdict), why=vacuous_why(witness_verdict or "unknown", sc), scope="")
 
 
 def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, Any]:
@@ -337,7 +364,7 @@ def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, An
             formulas=(("spacer_invariant", "Spacer's interpretation of Inv", chc.formula),) if chc.formula is not None else (),
         )
     else:
-        proof = prove(system, PROPERTIES[prop], k=1, seed=sc.seed, budget=budget)
+        proof, system, not_any = _induction(sc, system, PROPERTIES[prop], budget)
     seconds = proof.seconds
     finding = Finding("bounded", sc.bounds.depth, seconds)
     if proof.verdict != "proved":
@@ -349,24 +376,28 @@ def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, An
             cti = {"action": proof.cti.action, "args": proof.cti.args, "broken": list(proof.cti.broken)}
         why = f"bounded only: the {engine} proof failed ({proof.why or 'counterexample to induction'})"
         return {"finding": attrs.evolve(finding, seconds=seconds, why=why), "cti": cti}
-    cert, rejected = _certified(sc, PROPERTIES[prop], proof, engine, budget)
+    cert, rejected = _certified(sc, system, PROPERTIES[prop], proof, engine, budget)
     if rejected:
         why = f"internal inconsistency: the {engine} proof's certificate is rejected ({rejected})"
         return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
     # A short BMC run as a second, cheap guard: a proof it contradicts is a tool bug, never a verdict.
     # The plain encoding: the strengthened one would lean on the same lemmas as the proof.
-    sanity = bmc(system, PROPERTIES[prop], min(sc.bounds.depth, 6), seed=sc.seed, budget=budget, encoding="plain")
+    sanity = bmc(system_of(sc), PROPERTIES[prop], min(sc.bounds.depth, 6), seed=sc.seed, budget=budget, encoding="plain")
     seconds += sanity.seconds
     if sanity.verdict == "violated":
         why = f"internal inconsistency: the {engine} proof is contradicted by a {sanity.depth}-step violation"
         return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
     scope = "for every parameter setting that grants them" if proof.parametric and sc.trust is not None else "for these parameters"
     because = " and ".join(proof.needed) if proof.needed else "of the protocol's own rules, with no trust assumption"
-    why = f"holds at every depth {sc.protocol.scope(sc.bounds)}, because {because} ({scope})"
+    covers = sc.protocol.scope(sc.bounds, any_number=True) if system.represented else sc.protocol.scope(sc.bounds)
+    why = f"holds at every depth {covers}, because {because} ({scope})"
     if proof.why:
         why += f"; {proof.why}"
+    if engine != "chc" and not_any:
+        why += f"; not shown for more ids: {not_any}"
     return {
         "finding": attrs.evolve(finding, verdict="proved", seconds=seconds, why=why),
+        "scope": covers.removeprefix("with ").removeprefix("for "),
         "needed": proof.needed,
         "invariant": tuple((c.name, c.text) for c in proof.invariant),
         "certificate": cert,

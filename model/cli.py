@@ -186,6 +186,7 @@ def _check(ns: argparse.Namespace) -> int:
         "why": r.why,
     }
     if r.verdict == "proved":
+        out["scope"] = r.scope
         out["needed"] = list(r.needed)
         out["invariant"] = [{"name": n, "claim": t} for n, t in r.invariant]
     if ns.json:

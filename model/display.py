@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from bridgeproof.model.check import Result
 from bridgeproof.model.verification import Progress
 
-HEAD = ("scenario", "property", "expected", "verdict", "depth", "max_loss", "seconds", "status", "trace")
+HEAD = ("scenario", "property", "expected", "verdict", "scope", "depth", "max_loss", "seconds", "status", "trace")
 DEPTH_IS_EXACT = ("violated", "witnessed", "capped", "exceeded", "measured")
 """Verdicts whose depth is where something was found (elsewhere it is how deep the search went)."""
 
@@ -32,7 +32,18 @@ def trace(r: Result, regressions: Mapping[tuple[str, str], str]) -> str:
 
 def cells(r: Result, regressions: Mapping[tuple[str, str], str]) -> tuple[str, ...]:
     loss = "" if r.max_loss is None else str(r.max_loss)
-    return (r.scenario, r.property, r.expected or "-", r.verdict, depth(r), loss, f"{r.seconds:.2f}", status(r), trace(r, regressions))
+    return (
+        r.scenario,
+        r.property,
+        r.expected or "-",
+        r.verdict,
+        r.scope,
+        depth(r),
+        loss,
+        f"{r.seconds:.2f}",
+        status(r),
+        trace(r, regressions),
+    )
 
 
 def table(results: Sequence[Result], regressions: Mapping[tuple[str, str], str], width: int | None = None) -> str:
@@ -62,7 +73,8 @@ def row_line(r: Result, progress: Progress) -> str:
     loss = f", max_loss {r.max_loss}" if r.max_loss is not None else ""
     expected = "" if r.ok else f" (expected {r.expected})"
     kept = " (from the cache)" if r.cached else ""
-    return f"{count} {status(r):8} {r.scenario} {r.property}: {r.verdict}{expected} at depth {depth(r)}{loss}, {r.seconds:.1f} s{kept}"
+    scope = f" ({r.scope})" if r.scope else ""
+    return f"{count} {status(r):8} {r.scenario} {r.property}: {r.verdict}{scope}{expected} at depth {depth(r)}{loss}, {r.seconds:.1f} s{kept}"
 
 
 def progress_line(progress: Progress, elapsed: float, width: int) -> str:

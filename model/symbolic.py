@@ -52,18 +52,42 @@ class Layout:
 class SymState:
     """The state at one step, as Z3 terms keyed by `field` or `field[label]`."""
 
-    def __init__(self, step: int, terms: Mapping[str, z3.ExprRef], layout: Layout, sizes: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        step: int,
+        terms: Mapping[str, z3.ExprRef],
+        layout: Layout,
+        sizes: Mapping[str, int],
+        representatives: Any = None,
+    ) -> None:
         self.step = step
         self.terms = terms
         self.layout = layout
         self.sizes = sizes
+        self.representatives = representatives
+        """`model.representatives.Representatives` when the ids stand for any number of them, else None."""
         self._keys = layout.by_key
         self._fields = {f.name: f for f in layout.fields}
 
     @classmethod
-    def fresh(cls, layout: Layout, step: int, sizes: Mapping[str, int]) -> SymState:
+    def fresh(cls, layout: Layout, step: int, sizes: Mapping[str, int], representatives: Any = None) -> SymState:
         terms = {key: _const(f"{key}@{step}", f.z3_sort) for key, f in layout.live.items()}
-        return cls(step, terms, layout, sizes)
+        return cls(step, terms, layout, sizes, representatives)
+
+    def index_value(self, domain: str, position: int) -> Any:
+        """The value an index position stands for: the position itself, or, when its domain's elements
+        represent any number of them, a symbolic value distinct from the other positions'."""
+        reps = self.representatives
+        return reps.value(position) if reps is not None and reps.domain == domain else position
+
+    def index_bound(self, domain: str, value: Any) -> z3.BoolRef:
+        """A counter that allocates the domain's elements upward from 0 may allocate `value`: it is
+        below the domain's size, or, for representatives, it is one of their values (the element a
+        step acts on is always one of the represented ones: SEMANTICS.md, "Any number of messages")."""
+        reps = self.representatives
+        if reps is not None and reps.domain == domain:
+            return z3.Or(*(value == v for v in reps.values))
+        return value < self.sizes.get(domain, 0)
 
     def __getitem__(self, key: str) -> z3.ExprRef:
         term = self.terms.get(key)
@@ -191,6 +215,13 @@ class ScopedState:
     @property
     def messages(self) -> int:
         return self.base.messages
+
+    @property
+    def representatives(self) -> Any:
+        return self.base.representatives
+
+    def index_value(self, domain: str, position: int) -> Any:
+        return self.base.index_value(domain, position)
 
     def __getitem__(self, key: str) -> z3.ExprRef:
         return self.base[self.scoped_key(key)]

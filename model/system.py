@@ -35,10 +35,45 @@ class System:
     trust: Any
     bounds: Bounds
     options: Any = None
+    represented: str | None = None
+    """An index domain whose elements stand for any number of them (`model/representatives.py`)."""
 
     @cached_property
     def config(self) -> Configuration:
         return Configuration(self.protocol, self.trust, self.bounds, self.options)
+
+    @cached_property
+    def representatives(self) -> Any:
+        """The representatives of `represented`, with every sum shape the lemmas and the family's
+        properties build already registered (so initiation can say each remainder starts at 0)."""
+        if self.represented is None:
+            return None
+        from bridgeproof.model.representatives import Representatives
+        from bridgeproof.properties import PROPERTIES
+
+        domain = self.config.domains[self.represented]
+        keys = {
+            f.key(p): (f.name, p)
+            for f in self.config.fields
+            if f.index is not None and f.index.name == domain.name
+            for p in range(len(domain))
+        }
+        index_args = {a.name for action in self.config.actions for a in action.args if a.domain is not None and a.domain.name == domain.name}
+        reps = Representatives(domain.name, len(domain), keys, self.layout.live, index_args)
+        probe = SymState.fresh(self.layout, 0, self.sizes, reps)
+        self.lemmas(probe)
+        for prop in PROPERTIES.values():
+            if prop.applies_to(self.protocol) and prop.kind == "safety":
+                prop.holds(self.view(probe), reps.ops)
+        return reps
+
+    @property
+    def ops(self) -> Any:
+        """The connectives formulas over this system's states are built with."""
+        from bridgeproof.properties.view import SYMBOLIC
+
+        reps = self.representatives
+        return SYMBOLIC if reps is None else reps.ops
 
     @cached_property
     def layout(self) -> Layout:
@@ -54,7 +89,7 @@ class System:
         return tuple(dict.fromkeys(a for action in self.config.actions for a in action.arg_names))
 
     def state(self, step: int) -> SymState:
-        return SymState.fresh(self.layout, step, self.sizes)
+        return SymState.fresh(self.layout, step, self.sizes, self.representatives)
 
     def args(self, step: int) -> StepArgs:
         return StepArgs(step, self.arg_union)
@@ -77,7 +112,8 @@ class System:
                 if key not in s.terms:
                     raise KeyError(f"{type(c).__name__} sets the initial value of {key}, which this configuration does not have")
                 values[key] = value
-        return z3.And(*(s[name] == value for name, value in values.items()))
+        reps = [self.representatives.initially()] if self.representatives is not None else []
+        return z3.And(*(s[name] == value for name, value in values.items()), *reps)
 
     def cases(self, s: SymState, a: StepArgs) -> list[Case]:
         return [case for c in self.config.components for case in c.cases(s, a, self.config)]
@@ -101,7 +137,9 @@ class System:
         return self.trust.assumptions() if self.trust is not None else {}
 
     def domain(self) -> z3.BoolRef:
-        return self.trust.domain() if self.trust is not None else z3.BoolVal(True)
+        """The trust parameters' domain, and the representatives' (distinct, non-negative ids)."""
+        own = self.trust.domain() if self.trust is not None else z3.BoolVal(True)
+        return own if self.representatives is None else z3.And(own, self.representatives.domain_constraint())
 
     def pinned(self) -> list[z3.BoolRef]:
         return self.trust.pinned() if self.trust is not None else []

@@ -19,12 +19,8 @@ def _matches(m: MessageView, ops: Ops) -> Any:
 
 def ids_in_order(v: View, ops: Ops) -> Any:
     """Only message ids below `next_id` have been sent (a reorg may remove some of those)."""
-    n = len(v.messages)
-    return ops.and_(
-        v.next_id >= 0,
-        v.next_id <= n,
-        *(ops.implies(m.sent, v.next_id > i) for i, m in enumerate(v.messages)),
-    )
+    bound = [v.next_id <= len(v.messages)] if v.ids_bounded else []
+    return ops.and_(v.next_id >= 0, *bound, *(ops.implies(m.sent, v.next_id > m.id) for m in v.messages))
 
 
 def well_formed_messages(v: View, ops: Ops) -> Any:

@@ -95,10 +95,11 @@ class Fields:
     `f.row("balance_home")` the tuple over the whole index domain.
     """
 
-    def __init__(self, cfg: Configuration, get: Callable[[str], Any]) -> None:
+    def __init__(self, cfg: Configuration, get: Callable[[str], Any], representatives: Any = None) -> None:
         self.cfg = cfg
         self._get = get
         self._fields = cfg.field
+        self._reps = representatives
 
     def __call__(self, field: str, position: int | None = None) -> Any:
         return self._get(self._fields[field].key(position))
@@ -114,9 +115,25 @@ class Fields:
     def has(self, field: str) -> bool:
         return field in self._fields
 
+    def index(self, domain: str, position: int) -> Any:
+        """The value index position `position` of `domain` stands for (itself, or a representative's)."""
+        reps = self._reps
+        return reps.value(position) if reps is not None and reps.domain == domain else position
+
+    def bounded(self, domain: str) -> bool:
+        """Whether the domain's size is the model's (False when its elements represent any number)."""
+        return self._reps is None or self._reps.domain != domain
+
 
 def symbolic_fields(cfg: Configuration, s: Any) -> Fields:
-    return Fields(cfg, lambda key: s[key])
+    return Fields(cfg, lambda key: s[key], getattr(s, "representatives", None))
+
+
+def ops_of(s: Any) -> Ops:
+    """The connectives for formulas over `s`: the plain ones, or those that give every sum over
+    represented ids its remainder (model/representatives.py)."""
+    reps = getattr(s, "representatives", None)
+    return SYMBOLIC if reps is None else reps.ops
 
 
 def concrete_fields(cfg: Configuration, observed: Mapping[str, Any]) -> Fields:
@@ -131,4 +148,4 @@ def concrete_view(cfg: Configuration, observed: Mapping[str, Any]) -> Any:
 
 def symbolic_view(cfg: Configuration, s: Any) -> Any:
     """The family's view of a `model.symbolic.SymState`."""
-    return cfg.protocol.view(symbolic_fields(cfg, s), SYMBOLIC, cfg)
+    return cfg.protocol.view(symbolic_fields(cfg, s), ops_of(s), cfg)

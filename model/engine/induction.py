@@ -22,7 +22,6 @@ from bridgeproof.model.engine.readable import infix
 from bridgeproof.model.symbolic import StepArgs, SymState
 from bridgeproof.model.system import System
 from bridgeproof.properties import Property
-from bridgeproof.properties.view import SYMBOLIC
 
 
 @attrs.frozen
@@ -60,7 +59,7 @@ def conjuncts(
     system: System, prop: Property, s: SymState, dropped: set[str] = frozenset()  # type: ignore[assignment]
 ) -> dict[str, tuple[z3.BoolRef, str]]:
     view = system.view(s)
-    out: dict[str, tuple[z3.BoolRef, str]] = {prop.name: (prop.holds(view, SYMBOLIC), prop.claim)}
+    out: dict[str, tuple[z3.BoolRef, str]] = {prop.name: (prop.holds(view, system.ops), prop.claim)}
     for name, (formula, text) in system.lemmas(s).items():
         if name != prop.name:
             out[name] = (formula, text or infix(formula))

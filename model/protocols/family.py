@@ -98,8 +98,13 @@ class Family(Component):
         """The family's own parameters (its attrs fields), as data."""
         return {a.name: getattr(self, a.name) for a in attrs.fields(type(self))} if attrs.has(type(self)) else {}
 
-    def scope(self, bounds: Any) -> str:
-        """What a proof of this family covers, in words (e.g. "with 2 message ids")."""
+    represented: ClassVar[str | None] = None
+    """An index domain whose elements are interchangeable (message ids): a proof over a few of them
+    as representatives covers any number, where the encoding allows it (model/engine/parametric.py)."""
+
+    def scope(self, bounds: Any, any_number: bool = False) -> str:
+        """What a proof of this family covers, in words (e.g. "with 2 message ids"; with `any_number`,
+        "for any number of message ids")."""
         return ""
 
     def features(self, cfg: Configuration) -> tuple[Component, ...]:

@@ -84,7 +84,7 @@ def test_a_wrong_expectation_is_exit_1_and_streams_a_mismatch(work: Path, capsys
     captured = capsys.readouterr()
     assert re.search(r"\[\d+/4\] MISMATCH +ronin-small no_unbacked_mint: violated \(expected bounded\)", captured.err)
     header = captured.out.splitlines()[0].split()
-    assert header == ["scenario", "property", "expected", "verdict", "depth", "max_loss", "seconds", "status", "trace"]
+    assert header == ["scenario", "property", "expected", "verdict", "scope", "depth", "max_loss", "seconds", "status", "trace"]
 
 
 def test_selection_by_name_and_property(work: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -81,6 +81,8 @@ class MessageBridge(Family):
     witness: ClassVar[str | None] = "can_complete_transfer"
     loss_chains: ClassVar[tuple[str, ...]] = ("home", "remote")
     """Chains whose balances count as value the adversary extracted (max_loss)."""
+    represented: ClassVar[str | None] = "ids"
+    """Message ids are interchangeable: proofs cover any number of them where the encoding allows."""
     vocabulary: ClassVar[int] = 3
     """1: before blocks, clocks for every model, rate limits, forks and decimals (read by filling in
     those fields with their defaults, so every curated counterexample stays a test forever); 2: maps
@@ -104,8 +106,8 @@ class MessageBridge(Family):
     def describe(self) -> dict[str, Any]:
         return {}
 
-    def scope(self, bounds: Any) -> str:
-        return f"with {bounds.messages} message ids"
+    def scope(self, bounds: Any, any_number: bool = False) -> str:
+        return "for any number of message ids" if any_number else f"with {bounds.messages} message ids"
 
     def check(self, cfg: Configuration) -> None:
         o = cfg.options
@@ -359,7 +361,7 @@ class MessageBridge(Family):
         """Append a message to the source outbox under the next id (guard: the id bound is not spent)."""
         updates["next_id"] = s["next_id"] + 1
         for i in range(s.messages):
-            here = s["next_id"] == i
+            here = s["next_id"] == s.index_value("ids", i)
             updates[s.key("sent", i)] = z3.Or(s.slot("sent", i), here)
             updates[s.key("sent_dir", i)] = z3.If(here, direction, s.slot("sent_dir", i))
             updates[s.key("sent_user", i)] = z3.If(here, user, s.slot("sent_user", i))
@@ -367,7 +369,7 @@ class MessageBridge(Family):
             updates[s.key("sent_debited", i)] = z3.If(here, debited, s.slot("sent_debited", i))
             if s.has(s.key("sent_block", i)):
                 updates[s.key("sent_block", i)] = z3.If(here, s["height"], s.slot("sent_block", i))
-        return s["next_id"] < s.messages
+        return s.index_bound("ids", s["next_id"])
 
     def _new_claim(self, s: SymState, i: int, dir_: Any, user: Any, amount: Any) -> Updates:
         updates: Updates = {

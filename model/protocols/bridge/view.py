@@ -72,6 +72,8 @@ class MessageView:
     queued: Any = False
     fork_executions: Any = 0
     debited_value: Any = 0
+    id: Any = 0
+    """The id's value (its position, or a representative's symbolic value)."""
 
 
 @attrs.frozen
@@ -89,6 +91,8 @@ class View:
     now: Any = 0
     dust: Any = 0
     loss_chains: tuple[str, ...] = ("home", "remote")
+    ids_bounded: bool = True
+    """False when the message ids represent any number of them (so `next_id` has no upper bound)."""
     adversary_funds: Any = 0
     """mallory's own initial holdings (canonical), which are not a loss to anyone."""
 
@@ -138,6 +142,7 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
                 queued=f("queued", i),
                 fork_executions=f("fork_executions", i),
                 debited_value=scales.debited(f("sent_debited", i), direction, ops),
+                id=f.index("ids", i),
             )
         )
     return View(
@@ -152,5 +157,6 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
         now=f("now"),
         dust=f("dust"),
         loss_chains=loss_chains,
+        ids_bounded=f.bounded("ids"),
         adversary_funds=adversary_funds * scales.home,
     )
