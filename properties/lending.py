@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 WALLET, DEPOSITING, HELD, WITHDRAWING, SEIZING, SEIZED = range(6)
 
 
-@prop("safety", families=("lending",))
+@prop("safety", families=("lending", "margin"))
 def no_bad_debt(v: LendingView, ops: Ops) -> Any:
     """No completed liquidation leaves debt its collateral, sold at the market price less the bonus, does not cover.
 
@@ -25,7 +25,7 @@ def no_bad_debt(v: LendingView, ops: Ops) -> Any:
     return v.bad_debt == 0
 
 
-@prop("safety", families=("lending",))
+@prop("safety", families=("lending", "margin"))
 def no_unfair_liquidation(v: LendingView, ops: Ops) -> Any:
     """Every seized position was unhealthy at the market price when its liquidation completed, within the tolerance.
 
@@ -35,7 +35,7 @@ def no_unfair_liquidation(v: LendingView, ops: Ops) -> Any:
     return ops.and_(*(ops.not_(v.unfair(p, ops)) for p in v.positions))
 
 
-@prop("safety", families=("lending",))
+@prop("safety", families=("lending", "margin"))
 def withdrawal_keeps_health(v: LendingView, ops: Ops) -> Any:
     """No position owes anything while its collateral is not backing it (held at the hub, or being seized).
 
@@ -44,7 +44,7 @@ def withdrawal_keeps_health(v: LendingView, ops: Ops) -> Any:
     return ops.and_(*(ops.implies(p.debt >= 1, ops.or_(p.status == HELD, p.status == SEIZING)) for p in v.positions))
 
 
-@prop("witness", families=("lending",))
+@prop("witness", families=("lending", "margin"))
 def position_round_trip(v: LendingView, ops: Ops) -> Any:
     """Some position was opened, borrowed against, repaid in full and closed (its collateral back in the wallet)."""
     return ops.or_(
