@@ -270,6 +270,11 @@ def check(
     return attrs.evolve(result, spent=budget.spent)
 
 
+def _words(covers: str) -> str:
+    """A proof's scope as a row's `scope`: "with 2 message ids" -> "2 message ids"."""
+    return covers.removeprefix("with ").removeprefix("for ")
+
+
 def _certified(sc: Scenario, system: System, prop: Any, proof: Any, engine: str, budget: Budget) -> tuple[Any, str]:
     """The proof's certificate and why it is rejected ("" when the independent checker accepts it)."""
     cert = certificates.certify(prop.name, engine, proof.parametric, proof.needed, list(proof.formulas), system.represented)
@@ -290,8 +295,7 @@ def _induction(sc: Scenario, system: System, prop: Any, budget: Budget) -> tuple
     proof, reps_system, why = prove_any_number(system, domain, prop, seed=sc.seed, budget=budget)
     if proof is not None and not why:
         return proof, reps_system, ""
-    if budget.exhausted():
-        return proof if proof is not None else prove(system, prop, k=1, seed=sc.seed, budget=budget), system, why
+    # With the budget spent, this proof is `unknown` at once: never reported safe.
     return prove(system, prop, k=1, seed=sc.seed, budget=budget), system, why
 
 
@@ -312,14 +316,14 @@ def _liveness(sc: Scenario, prop: str, prove: bool, budget: Budget) -> tuple[Fin
                 why = f"internal inconsistency: the liveness proof's certificate is rejected ({rejected})"
                 return Finding("unknown", sc.bounds.depth, spent, why=why), None, {}
             because = " and ".join(proof.needed) if proof.needed else "of the honest parties' own deadlines"
+            covers = sc.protocol.scope(sc.bounds)
             why = (
-                f"every obligation is met at every depth {sc.protocol.scope(sc.bounds)}, by deadline-bounded "
+                f"every obligation is met at every depth {covers}, by deadline-bounded "
                 f"progress, because {because}"
             )
             invariant = tuple((c.name, c.text) for c in proof.invariant)
             finding = Finding("proved", sc.bounds.depth, spent, why=why)
-            covers = sc.protocol.scope(sc.bounds).removeprefix("with ").removeprefix("for ")
-            return finding, None, {"needed": proof.needed, "invariant": invariant, "certificate": cert, "scope": covers}
+            return finding, None, {"needed": proof.needed, "invariant": invariant, "certificate": cert, "scope": _words(covers)}
         why = f"bounded only: the liveness proof failed ({proof.why or 'counterexample to induction'})"
     found = liveness.lasso(system, PROPERTIES[prop], sc.bounds.depth, seed=sc.seed, budget=budget)
     finding = attrs.evolve(found.finding, seconds=found.finding.seconds + spent)
@@ -389,7 +393,7 @@ def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, An
         return {"finding": attrs.evolve(finding, verdict="unknown", seconds=seconds, why=why)}
     scope = "for every parameter setting that grants them" if proof.parametric and sc.trust is not None else "for these parameters"
     because = " and ".join(proof.needed) if proof.needed else "of the protocol's own rules, with no trust assumption"
-    covers = sc.protocol.scope(sc.bounds, any_number=True) if system.represented else sc.protocol.scope(sc.bounds)
+    covers = f"for any number of {sc.protocol.represented_noun}" if system.represented else sc.protocol.scope(sc.bounds)
     why = f"holds at every depth {covers}, because {because} ({scope})"
     if proof.why:
         why += f"; {proof.why}"
@@ -397,7 +401,7 @@ def _prove(sc: Scenario, prop: str, engine: str, budget: Budget) -> dict[str, An
         why += f"; not shown for more ids: {not_any}"
     return {
         "finding": attrs.evolve(finding, verdict="proved", seconds=seconds, why=why),
-        "scope": covers.removeprefix("with ").removeprefix("for "),
+        "scope": _words(covers),
         "needed": proof.needed,
         "invariant": tuple((c.name, c.text) for c in proof.invariant),
         "certificate": cert,

@@ -24,18 +24,19 @@ import z3
 from bridgeproof.properties.view import SYMBOLIC, _Symbolic
 
 
-def constants(e: z3.ExprRef) -> set[str]:
-    """The names of the uninterpreted constants in `e` (state fields, arguments, parameters)."""
+def constants(e: z3.ExprRef, skip: frozenset[int] | set[int] = frozenset()) -> dict[str, z3.ExprRef]:
+    """The uninterpreted constants in `e` (state fields, arguments, parameters) by name, not looking
+    inside the subterms whose AST ids are in `skip`."""
     seen: set[int] = set()
-    out: set[str] = set()
+    out: dict[str, z3.ExprRef] = {}
     stack = [e]
     while stack:
         x = stack.pop()
-        if x.get_id() in seen:
+        if x.get_id() in seen or x.get_id() in skip:
             continue
         seen.add(x.get_id())
         if z3.is_const(x) and x.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            out.add(x.decl().name())
+            out[x.decl().name()] = x
         else:
             stack.extend(x.children())
     return out
@@ -113,21 +114,7 @@ class Representatives:
     def positions_outside_sums(self, e: z3.ExprRef) -> set[int]:
         """The id positions `e` mentions other than inside a sum over the ids (whose remainder stands
         for the rest): a formula that relates two ids outside a sum is not per id."""
-        seen: set[int] = set()
-        out: set[int] = set()
-        stack = [e]
-        while stack:
-            x = stack.pop()
-            if x.get_id() in seen or x.get_id() in self.sum_nodes:
-                continue
-            seen.add(x.get_id())
-            if z3.is_const(x) and x.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-                p = self.position_of(x.decl().name())
-                if p is not None:
-                    out.add(p)
-            else:
-                stack.extend(x.children())
-        return out
+        return {p for c in constants(e, self.sum_nodes) if (p := self.position_of(c)) is not None}
 
     # --- sums ------------------------------------------------------------------------------------------
     def sum(self, items: list[Any]) -> Any:
@@ -152,22 +139,8 @@ class Representatives:
 
 def _unstepped(term: z3.ExprRef) -> str:
     """`term` with every state constant's step removed: the same sum at every step has one shape."""
-    pairs = []
-    for name in sorted(constants(term)):
-        if "@" in name:
-            const = z3.Const(name, _sort_of(term, name))
-            pairs.append((const, z3.Const(name.rsplit("@", 1)[0], const.sort())))
+    pairs = [(c, z3.Const(name.rsplit("@", 1)[0], c.sort())) for name, c in sorted(constants(term).items()) if "@" in name]
     return z3.substitute(term, *pairs).sexpr() if pairs else term.sexpr()
-
-
-def _sort_of(term: z3.ExprRef, name: str) -> z3.SortRef:
-    stack = [term]
-    while stack:
-        x = stack.pop()
-        if z3.is_const(x) and x.decl().name() == name:
-            return x.sort()
-        stack.extend(x.children())
-    raise KeyError(name)
 
 
 class _RepresentedOps(_Symbolic):

@@ -95,11 +95,14 @@ class Fields:
     `f.row("balance_home")` the tuple over the whole index domain.
     """
 
-    def __init__(self, cfg: Configuration, get: Callable[[str], Any], representatives: Any = None) -> None:
+    def __init__(
+        self, cfg: Configuration, get: Callable[[str], Any], index: Callable[[str, int], Any] | None = None, unbounded: str | None = None
+    ) -> None:
         self.cfg = cfg
         self._get = get
         self._fields = cfg.field
-        self._reps = representatives
+        self._index = index
+        self._unbounded = unbounded
 
     def __call__(self, field: str, position: int | None = None) -> Any:
         return self._get(self._fields[field].key(position))
@@ -117,16 +120,16 @@ class Fields:
 
     def index(self, domain: str, position: int) -> Any:
         """The value index position `position` of `domain` stands for (itself, or a representative's)."""
-        reps = self._reps
-        return reps.value(position) if reps is not None and reps.domain == domain else position
+        return position if self._index is None else self._index(domain, position)
 
     def bounded(self, domain: str) -> bool:
         """Whether the domain's size is the model's (False when its elements represent any number)."""
-        return self._reps is None or self._reps.domain != domain
+        return domain != self._unbounded
 
 
 def symbolic_fields(cfg: Configuration, s: Any) -> Fields:
-    return Fields(cfg, lambda key: s[key], getattr(s, "representatives", None))
+    reps = getattr(s, "representatives", None)
+    return Fields(cfg, lambda key: s[key], s.index_value, reps.domain if reps is not None else None)
 
 
 def ops_of(s: Any) -> Ops:

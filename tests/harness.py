@@ -18,7 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import copy
+
 import attrs
+import pytest
 from hypothesis import strategies as st
 
 from bridgeproof.model import corpus, itf, replay
@@ -486,3 +489,17 @@ def failing_replays(paths: Sequence[Path] | None = None) -> dict[str, str]:
         if not result.ok:
             out[str(path.relative_to(COUNTEREXAMPLES))] = result.summary()
     return out
+
+
+# --- driving one reference world by hand (the families' reference unit tests) -------------------------
+def act(w: World, action: str, **args: Any) -> None:
+    """The call is accepted (a refusal raises `Revert` and fails the test)."""
+    w.apply(action, args)
+
+
+def refused(w: World, action: str, **args: Any) -> None:
+    """The call reverts and the observable state is exactly what it was."""
+    before = copy.deepcopy(w.observe())
+    with pytest.raises(Revert):
+        w.apply(action, args)
+    assert w.observe() == before

@@ -25,14 +25,14 @@ import attrs
 import z3
 
 from bridgeproof.model.engine.budget import Budget
-from bridgeproof.model.engine.induction import Proof, conjuncts, prove
+from bridgeproof.model.engine.induction import Proof, prove
 from bridgeproof.model.system import System
 from bridgeproof.properties import Property
 
 
-def represented_system(system: System, domain: str, size: int | None = None) -> System:
-    bounds = system.bounds if size is None else attrs.evolve(system.bounds, messages=size)
-    return System(system.protocol, system.trust, bounds, system.options, represented=domain)
+def represented_system(system: System, domain: str, size: int) -> System:
+    """`system` with `size` ids of `domain`, standing for any number of them."""
+    return System(system.protocol, system.trust, attrs.evolve(system.bounds, messages=size), system.options, represented=domain)
 
 
 def prove_any_number(
@@ -84,13 +84,6 @@ def per_id(reps_system: System, formulas: list[z3.BoolRef], names: list[str]) ->
     return ""
 
 
-def per_id_lemmas(reps_system: System, prop: Property) -> str:
-    """The same, for every candidate conjunct (before any is dropped)."""
-    s = reps_system.state(0)
-    found = conjuncts(reps_system, prop, s)
-    return per_id(reps_system, [f for f, _ in found.values()], list(found))
-
-
 def _parts(formula: z3.BoolRef) -> list[z3.BoolRef]:
     if z3.is_and(formula):
         return [p for c in formula.children() for p in _parts(c)]
@@ -114,7 +107,9 @@ def _local_and_uniform(reps_system: System) -> str:
     reps = reps_system.representatives
     s, a = reps_system.state(0), reps_system.args(0)
     cases = reps_system.cases(s, a)
-    background = z3.And(reps_system.domain(), *reps_system.pinned())
+    # For every parameter value the trust model's domain allows, not only the scenario's: a proof may
+    # hold for all settings that grant its assumptions, and the premises must too.
+    background = reps_system.domain()
     on: list[tuple[Any, int | None]] = []
     for case in cases:
         where, why = _locality(reps, s, case, background)

@@ -101,10 +101,11 @@ class Family(Component):
     represented: ClassVar[str | None] = None
     """An index domain whose elements are interchangeable (message ids): a proof over a few of them
     as representatives covers any number, where the encoding allows it (model/engine/parametric.py)."""
+    represented_noun: ClassVar[str] = "ids"
+    """What the elements of `represented` are called in a proof's scope ("any number of message ids")."""
 
-    def scope(self, bounds: Any, any_number: bool = False) -> str:
-        """What a proof of this family covers, in words (e.g. "with 2 message ids"; with `any_number`,
-        "for any number of message ids")."""
+    def scope(self, bounds: Any) -> str:
+        """What a proof of this family covers, in words (e.g. "with 2 message ids")."""
         return ""
 
     def features(self, cfg: Configuration) -> tuple[Component, ...]:

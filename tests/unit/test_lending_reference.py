@@ -7,15 +7,14 @@ do not need the family to be registered.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 
 from bridgeproof.model.configuration import Bounds, Configuration
 from bridgeproof.model.protocols.lending import Lending
-from bridgeproof.model.reference.revert import Revert
 from bridgeproof.model.reference.world import World
+from harness import act, refused
 
 # Small, hand-checkable defaults: one lot of 1 token at 10000 base units; LTV 80 %, LT 85 %, bonus 5 %;
 # heartbeat 3600 s and volatility 1000 bps/h, so the band D = 1000 * 3600 // 3600 = 1000 bps (10 %);
@@ -37,17 +36,6 @@ L = 900
 def world(**overrides: Any) -> World:
     params = BASE | overrides
     return World(Configuration(Lending(**params), None, Bounds()))
-
-
-def act(w: World, action: str, **args: Any) -> None:
-    w.apply(action, args)
-
-
-def refused(w: World, action: str, **args: Any) -> None:
-    before = copy.deepcopy(w.observe())
-    with pytest.raises(Revert):
-        w.apply(action, args)
-    assert w.observe() == before
 
 
 def wait_to(w: World, when: int) -> None:

@@ -6,15 +6,13 @@ computed by the code under test. The worlds are built from a `Margin` instance d
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-import pytest
 from bridgeproof.model.configuration import Bounds, Configuration
 from bridgeproof.model.protocols.margin import Margin
 from bridgeproof.model.protocols.margin.contracts import HANDLERS
-from bridgeproof.model.reference.revert import Revert
 from bridgeproof.model.reference.world import World
+from harness import act, refused
 
 # Small, hand-checkable parameters.
 # a: 1 token at 10000; LTV 80 %, LT 85 %, bonus 5 %; H 3600, V 1000 -> D = 1000; L 900 -> S = 1000*900//3600 = 250.
@@ -60,17 +58,6 @@ def world(**overrides: Any) -> World:
 def default_world(**overrides: Any) -> World:
     """The family's defaults (the three chains of SEMANTICS.md), liquidated by seize commands."""
     return World(Configuration(Margin(**({"liquidation": "cross_chain"} | overrides)), None, Bounds()))
-
-
-def act(w: World, action: str, **args: Any) -> None:
-    w.apply(action, args)
-
-
-def refused(w: World, action: str, **args: Any) -> None:
-    before = copy.deepcopy(w.observe())
-    with pytest.raises(Revert):
-        w.apply(action, args)
-    assert w.observe() == before
 
 
 def now(w: World) -> int:

@@ -83,6 +83,7 @@ class MessageBridge(Family):
     """Chains whose balances count as value the adversary extracted (max_loss)."""
     represented: ClassVar[str | None] = "ids"
     """Message ids are interchangeable: proofs cover any number of them where the encoding allows."""
+    represented_noun: ClassVar[str] = "message ids"
     vocabulary: ClassVar[int] = 3
     """1: before blocks, clocks for every model, rate limits, forks and decimals (read by filling in
     those fields with their defaults, so every curated counterexample stays a test forever); 2: maps
@@ -106,8 +107,8 @@ class MessageBridge(Family):
     def describe(self) -> dict[str, Any]:
         return {}
 
-    def scope(self, bounds: Any, any_number: bool = False) -> str:
-        return "for any number of message ids" if any_number else f"with {bounds.messages} message ids"
+    def scope(self, bounds: Any) -> str:
+        return f"with {bounds.messages} {self.represented_noun}"
 
     def check(self, cfg: Configuration) -> None:
         o = cfg.options
