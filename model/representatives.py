@@ -87,6 +87,27 @@ class Representatives:
         """Every id not represented is pristine at the start: each remainder is 0."""
         return z3.And(*(z3.Int(r.name) == 0 for r in self.remainders.values()))
 
+    def sign_lemmas(self, s: Any) -> dict[str, tuple[z3.BoolRef, str]]:
+        """For each remainder, the candidate `rest >= 0 and every represented term >= 0`, as one conjunct.
+
+        Kept only if each represented id's term stays non-negative (checked per action like any
+        conjunct), which then holds for every id (uniform), so for the sum of the ids not represented:
+        the remainder is non-negative in every reachable state. Dropped together, never apart, so
+        `rest >= 0` is never assumed without the per-id fact that justifies it.
+        """
+        out: dict[str, tuple[z3.BoolRef, str]] = {}
+        for r in self.remainders.values():
+            terms = [self._at(t, s) for t in r.terms]
+            formula = z3.And(z3.Int(r.name) >= 0, *(t >= 0 for t in terms))
+            out[f"{r.name}.nonnegative"] = (formula, f"the ids' terms of {r.name} are never negative, so neither is their sum")
+        return out
+
+    @staticmethod
+    def _at(term: z3.ExprRef, s: Any) -> z3.ExprRef:
+        """`term` (built at the probe state) with its state constants read at state `s`."""
+        pairs = [(c, s.terms[name.rsplit("@", 1)[0]]) for name, c in constants(term).items() if "@" in name]
+        return z3.substitute(term, *pairs) if pairs else term
+
     def constants(self) -> dict[str, z3.ExprRef]:
         """Every constant this abstraction adds, by name (for parsing a certificate)."""
         out: dict[str, z3.ExprRef] = {str(v): v for v in self.values}

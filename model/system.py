@@ -61,7 +61,7 @@ class System:
         index_args = {a.name for action in self.config.actions for a in action.args if a.domain is not None and a.domain.name == domain.name}
         reps = Representatives(domain.name, len(domain), keys, self.layout.live, index_args)
         probe = SymState.fresh(self.layout, 0, self.sizes, reps)
-        self.lemmas(probe)
+        self.component_lemmas(probe)
         for prop in PROPERTIES.values():
             if prop.applies_to(self.protocol) and prop.kind == "safety":
                 prop.holds(self.view(probe), reps.ops)
@@ -123,7 +123,14 @@ class System:
         return z3.And(*(u for c in self.config.components for u in c.urgency(s, a, self.config)))
 
     def lemmas(self, s: SymState) -> dict[str, tuple[z3.BoolRef, str]]:
-        """Every component's strengthening lemmas by name, with a one-line claim ("" for a formula)."""
+        """Every component's strengthening lemmas by name, with a one-line claim ("" for a formula);
+        over representatives, also the sign of each remainder (`Representatives.sign_lemmas`)."""
+        out = self.component_lemmas(s)
+        if self.represented is not None:
+            out |= self.representatives.sign_lemmas(s)
+        return out
+
+    def component_lemmas(self, s: SymState) -> dict[str, tuple[z3.BoolRef, str]]:
         out: dict[str, tuple[z3.BoolRef, str]] = {}
         for c in self.config.components:
             prefix = getattr(c, "id", None) or getattr(c, "feature", type(c).__name__)

@@ -10,17 +10,22 @@ from bridgeproof.properties.view import Ops
 
 if TYPE_CHECKING:
     from bridgeproof.model.protocols.lending.view import LendingView
+    from bridgeproof.model.protocols.wrapped_collateral.view import WrappedView
 
 WALLET, DEPOSITING, HELD, WITHDRAWING, SEIZING, SEIZED = range(6)
 
 
-@prop("safety", families=("lending", "margin"))
+@prop("safety", families=("lending", "margin", "wrapped_collateral"))
 def no_bad_debt(v: LendingView, ops: Ops) -> Any:
-    """No completed liquidation leaves debt its collateral, sold at the market price less the bonus, does not cover.
+    """The market holds no debt its collateral, valued at the true price, does not cover.
 
-    Depends on the liquidation threshold leaving the margin of the closed form, (10000 - D)^n * 10000 >=
-    LT * (10000 + bonus) * 10000^(n-1): the worst fall of the market over the oracle's heartbeat (n = 1,
-    hub-local) or over the heartbeat plus the seize's latency (n = 1 + ceil(latency / heartbeat)).
+    lending and margin: what a completed liquidation's seized collateral, sold at the market price
+    less the bonus, fell short of. wrapped_collateral: what the loans exceed the pledged wrapped
+    tokens the bridge can still redeem (the market last in a run), at the price; depends on the
+    bridge's backing. lending and margin depend on the liquidation threshold leaving the margin of
+    the closed form, (10000 - D)^n * 10000 >= LT * (10000 + bonus) * 10000^(n-1): the worst fall of
+    the market over the oracle's heartbeat (n = 1, hub-local) or over the heartbeat plus the seize's
+    latency (n = 1 + ceil(latency / heartbeat)).
     """
     return v.bad_debt == 0
 
@@ -50,3 +55,9 @@ def position_round_trip(v: LendingView, ops: Ops) -> Any:
     return ops.or_(
         *(ops.and_(p.borrowed >= 1, p.repaid == p.borrowed, p.debt == 0, p.status == WALLET) for p in v.positions)
     )
+
+
+@prop("witness", families=("wrapped_collateral",))
+def loan_on_wrapped_collateral(v: WrappedView, ops: Ops) -> Any:
+    """Some user owes the market while the bridge fully backs its wrapped token (lock, delivery, pledge and borrow all happened)."""
+    return ops.and_(ops.or_(*(d >= 1 for d in v.debt)), v.deficit == 0)

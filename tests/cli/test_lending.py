@@ -129,3 +129,96 @@ def test_the_closed_form_is_what_the_family_reports() -> None:
     for point in POINTS:
         _, params, on_paper, _ = point.values
         assert Lending(ltv_bps=0, **params).max_safe_lt() == on_paper, point.id  # type: ignore[arg-type]
+
+
+def synth(args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+    monkeypatch.chdir(tmp_path)
+    code = main(["synth", "--protocol", "lending", *args, "--property", "no_bad_debt", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0, out
+    return out  # type: ignore[no-any-return]
+
+
+def params(values: dict[str, object]) -> list[str]:
+    return [arg for key, value in values.items() for arg in ("--param", f"{key}={value}")]
+
+
+def safe(falls: int, band: int, bonus: int, lt: int) -> bool:
+    """The closed form's inequality: n falls of the band, then the bonus, still cover the debt at LT."""
+    return (BPS - band) ** falls * BPS >= lt * (BPS + bonus) * BPS ** (falls - 1)
+
+
+def lag_breaking(volatility: int, heartbeat: int, bonus: int, lt: int) -> int:
+    """The smallest latency with bad debt: n = 1 + ceil(L / H) grows by one just past each multiple of
+    H, so the answer is m * H + 1 for the largest m whose n = 1 + m falls the margin still covers."""
+    band = volatility * heartbeat // 3600
+    m = 0
+    while safe(m + 2, band, bonus, lt):
+        m += 1
+    return m * heartbeat + 1
+
+
+# (parameters, the smallest breaking latency on paper, BMC depth, where the search starts)
+# The depth covers the attack with n falls: 14 steps for n = 2, 16 for n = 3, 19 for n = 4.
+LAGS = [
+    # LT 78 %, Aave's bonus, 10 %/h: n = 1 is safe (8571 >= 7800), n = 2 is not (7714): any lag breaks it.
+    pytest.param({"lt_bps": 7800, "ltv_bps": 7800}, 1, 14, 0, id="LT7800-any-lag"),
+    # LT 70 %: n = 2 safe (7714), n = 3 not (9000^3 * 10^4 // (10500 * 10^8) = 6942): one heartbeat of lag.
+    pytest.param({"lt_bps": 7000, "ltv_bps": 7000}, 3601, 18, 3590, id="LT7000-one-heartbeat", marks=pytest.mark.slow),
+    # A half-hour heartbeat (D = 500), LT 80 %: n = 3 safe (8165), n = 4 not (7757): two heartbeats.
+    pytest.param(
+        {"lt_bps": 8000, "ltv_bps": 8000, "heartbeat": 1800}, 3601, 20, 3590, id="H1800-two-heartbeats", marks=pytest.mark.slow
+    ),
+]
+
+
+@pytest.mark.parametrize(("values", "on_paper", "depth", "low"), LAGS)
+def test_synth_finds_the_longest_tolerable_lag(
+    values: dict[str, int], on_paper: int, depth: int, low: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The largest safe seize latency for a margin is one less than synth's smallest breaking latency,
+    which is the closed form's m * H + 1, violated there and proved one second less."""
+    full = {"volatility": 1000, "heartbeat": 3600, "bonus_bps": 500} | values
+    assert lag_breaking(full["volatility"], full["heartbeat"], full["bonus_bps"], full["lt_bps"]) == on_paper
+    out = synth(
+        [*params({"liquidation": "cross_chain", **values}), "--breaking", "latency", "--low", str(low), "--depth", str(depth)],
+        monkeypatch,
+        tmp_path,
+        capsys,
+    )
+    assert out["value"] == on_paper, out["probes"]
+    assert out["confirmed"] is True
+    assert (out["at"]["verdict"], out["beyond"]["verdict"]) == ("violated", "proved")
+
+
+def heartbeat_breaking(volatility: int, bonus: int, lt: int) -> int:
+    """The smallest heartbeat (oracle staleness) with bad debt hub-locally: the band D = V * H // 3600
+    may reach D_max = 10000 - ceil(LT * (10000 + b) / 10000) and no further, so the longest safe
+    heartbeat is the largest H with V * H // 3600 <= D_max, and the answer is one more."""
+    d_max = BPS - -(-lt * (BPS + bonus) // BPS)
+    return ((d_max + 1) * 3600 - 1) // volatility + 1
+
+
+# (parameters, the smallest breaking heartbeat on paper, where the search starts)
+HEARTBEATS = [
+    # Aave v3 WETH (LT 83 %, bonus 5 %), 10 %/h: D_max = 10000 - 8715 = 1285, H_max = 4629 s.
+    pytest.param({"volatility": 1000, "bonus_bps": 500, "lt_bps": 8300}, 4630, 4600, id="aave-weth-V1000"),
+    # E-mode-like (LT 93 %, bonus 1 %), 5 %/h: D_max = 10000 - 9393 = 607, H_max = 4377 s.
+    pytest.param({"volatility": 500, "bonus_bps": 100, "lt_bps": 9300}, 4378, 4350, id="emode-V500"),
+    # LT 70 %, bonus 5 %, 20 %/h: D_max = 10000 - 7350 = 2650, H_max = 4771 s.
+    pytest.param({"volatility": 2000, "bonus_bps": 500, "lt_bps": 7000}, 4772, 4750, id="LT7000-V2000", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize(("values", "on_paper", "low"), HEARTBEATS)
+def test_synth_finds_the_longest_safe_staleness(
+    values: dict[str, int], on_paper: int, low: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The staleness bound a feed must keep (its heartbeat) for a hub-local margin: synth's smallest
+    breaking heartbeat is the closed form's, violated there and proved one second less."""
+    assert heartbeat_breaking(values["volatility"], values["bonus_bps"], values["lt_bps"]) == on_paper
+    full = {"liquidation": "hub_local", "ltv_bps": values["lt_bps"], **values}
+    out = synth([*params(full), "--breaking", "heartbeat", "--low", str(low), "--depth", "12"], monkeypatch, tmp_path, capsys)
+    assert out["value"] == on_paper, out["probes"]
+    assert out["confirmed"] is True
+    assert (out["at"]["verdict"], out["beyond"]["verdict"]) == ("violated", "proved")

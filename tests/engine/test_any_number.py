@@ -49,6 +49,8 @@ UNCOUPLED = [
     pytest.param("wormhole-2022/second-verifier", "no_unbacked_mint", id="aggregate"),
     pytest.param("ccip-token-bucket/queued", "supply_conservation", id="rate-limit-queue"),
     pytest.param("ronin-2022/delegation-revoked", "no_unauthorised_unlock", id="multisig-lock_mint-vault"),
+    # Needs `supply_remote <= escrow`, so the in-flight remainder must be known non-negative.
+    pytest.param("qubit-2022-market/balance-checked", "no_bad_debt", id="wrapped_collateral-market"),
 ]
 
 
@@ -132,3 +134,24 @@ def test_more_ids_find_nothing_the_proof_missed(name: str, prop: str) -> None:
     for n in (sc.bounds.messages + 1, sc.bounds.messages + 2):
         found = bmc(system_of(with_ids(sc, n)), PROPERTIES[prop], min(sc.bounds.depth, 8), seed=sc.seed)
         assert found.verdict == "bounded", (n, found.verdict)
+
+
+def test_a_remainder_is_assumed_non_negative_only_with_every_represented_term() -> None:
+    """The sign lemma of each remainder is one conjunct: `rest >= 0` and each represented id's term
+    `>= 0`. Houdini keeps or drops it whole, so `rest >= 0` is never assumed unless every id's term
+    is shown never negative (which is what makes the sum of the ids not represented non-negative)."""
+    from bridgeproof.model.engine.parametric import represented_system
+
+    system = represented_system(system_of(scenario("qubit-2022-market/balance-checked")), "ids", 2)
+    reps = system.representatives
+    assert reps.remainders, "the conservation lemma sums over the ids, so there is a remainder"
+    lemmas = reps.sign_lemmas(system.state(3))
+    assert set(lemmas) == {f"{name}.nonnegative" for name in reps.remainders}
+    for name, remainder in reps.remainders.items():
+        formula, _ = lemmas[f"{name}.nonnegative"]
+        assert z3.is_and(formula)
+        parts = [str(p) for p in formula.children()]
+        assert f"{name} >= 0" in parts
+        assert len(parts) == 1 + len(remainder.terms)
+        # The terms are read at the state asked for, not the probe's.
+        assert all("@3" in p for p in parts[1:]) and not any("@0" in p for p in parts)

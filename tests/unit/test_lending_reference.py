@@ -703,6 +703,135 @@ def test_bad_debt_accumulates_over_positions() -> None:
     assert w.observe()["bad_debt"] == 2 * 929
 
 
+# --- manipulable oracle (manipulation_bps = M > 0) -----------------------------------------------------------------
+
+
+def test_manipulation_defaults_to_zero() -> None:
+    # Without the parameter M = 0: the borrow limit is the plain LTV one (8000, test_borrow_up_to_ltv_exactly).
+    assert Lending(**BASE).manipulation_bps == 0
+    w = world()
+    held(w)
+    refused(w, "borrow", position=0, amount=8001)
+    act(w, "borrow", position=0, amount=8000)
+
+
+@pytest.mark.parametrize(
+    ("m", "limit"),
+    [
+        # (debt + amount) * 10000 * 10000 <= C * oracle.price * (10000 + M) * LTV:
+        # M = 500: 1 * 10000 * 10500 * 8000 = 840_000_000_000 = 8400 * 10^8, so the limit is 8400 exactly.
+        (500, 8400),
+        # M = 333: 1 * 10000 * 10333 * 8000 = 826_640_000_000 = 8266.4 * 10^8, so 8266 (8267 * 10^8 is over).
+        (333, 8266),
+        # M = 10000: 1 * 10000 * 20000 * 8000 = 1_600_000_000_000 = 16000 * 10^8 (twice the plain limit).
+        (10_000, 16_000),
+    ],
+)
+def test_borrow_reads_the_report_up_to_m_high(m: int, limit: int) -> None:
+    w = world(manipulation_bps=m)
+    held(w)
+    refused(w, "borrow", position=0, amount=limit + 1)  # one unit over the limit
+    act(w, "borrow", position=0, amount=limit)  # at it
+    assert pos(w)["debt"] == limit and pos(w)["borrowed"] == limit
+    refused(w, "borrow", position=0, amount=1)  # (limit + 1) * 10^8 is over again
+    assert w.observe()["oracle"] == {"price": 10_000, "at": 0}  # the report itself is untouched
+
+
+def test_borrow_at_the_high_read_then_liquidate_at_the_low_read_in_the_same_second() -> None:
+    # M = 500, borrow 8400 (the limit above). At the report: 10000 * 8500 = 85_000_000 >= 8400 * 10000 =
+    # 84_000_000, healthy, so the urgency lets time pass. At the low read: 10000 * 9500 * 8500 =
+    # 807_500_000_000 < 8400 * 10^8 = 840_000_000_000: liquidatable.
+    w = world(manipulation_bps=500)
+    held(w)  # now = 900
+    act(w, "borrow", position=0, amount=8400)
+    act(w, "wait", seconds=1)  # now = 901: the honest liquidator is not bound to act
+    act(w, "liquidate", position=0)
+    # Settle at the market 10000: covered = min(8400, floor(10000 * 10000 / 10500) = floor(9523.8) = 9523) = 8400.
+    assert w.observe()["bad_debt"] == 0
+    assert pos(w) == FRESH | {"status": "seized", "borrowed": 8400, "liq_price": 10_000, "liq_debt": 8400}
+
+
+def _reported_with_debt_8000(market: int, **overrides: Any) -> World:
+    """M = 500, borrow 8000 at the report 10000 (within 8400), move the market to `market`, report it at 3600."""
+    w = world(manipulation_bps=500, **overrides)
+    held(w)  # now = 900
+    act(w, "borrow", position=0, amount=8000)
+    # At 10000 before the move, the low read: 10000 * 9500 * 8500 = 807_500_000_000 >= 8000 * 10^8: not yet.
+    refused(w, "liquidate", position=0)
+    act(w, "price_move", price=market)
+    report_at(w, H)
+    return w
+
+
+def test_liquidation_at_the_low_read_of_a_position_healthy_at_the_report() -> None:
+    # debt 8000, LT 8500, M = 500. At the report 9907: 9907 * 8500 = 84_209_500 >= 80_000_000, healthy.
+    # At the low read: 9907 * 9500 * 8500 = 9907 * 80_750_000 = 799_990_250_000 < 8000 * 10^8: liquidatable.
+    w = _reported_with_debt_8000(9907)
+    act(w, "wait", seconds=1)  # now = 3601: the urgency still reads the report itself, healthy
+    act(w, "liquidate", position=0)
+    # Settle at the market 9907: covered = min(8000, floor(9907 * 10000 / 10500) = floor(9435.2) = 9435) = 8000.
+    assert w.observe()["bad_debt"] == 0
+    assert pos(w) == FRESH | {"status": "seized", "borrowed": 8000, "liq_price": 9907, "liq_debt": 8000}
+    # The unfairness this allows: C * liq_price * LT = 84_209_500 >= liq_debt * 10000 = 80_000_000.
+
+
+def test_liquidation_refused_just_healthy_at_the_low_read() -> None:
+    # At 9908 the low read: 9908 * 80_750_000 = 800_071_000_000 >= 8000 * 10^8 = 800_000_000_000: healthy.
+    w = _reported_with_debt_8000(9908)
+    refused(w, "liquidate", position=0)
+    act(w, "wait", seconds=1)
+    refused(w, "liquidate", position=0)
+    assert pos(w)["status"] == "held" and pos(w)["debt"] == 8000
+
+
+def test_liquidation_at_the_low_read_cross_chain_sends_the_seize() -> None:
+    # The same reading as above (9907 is liquidatable at the low read, healthy at the report), cross_chain:
+    # the seize leaves at 3600 with the debt still on the books, due at 3600 + 900 = 4500.
+    w = _reported_with_debt_8000(9907, liquidation="cross_chain")
+    act(w, "liquidate", position=0)
+    assert pos(w) == FRESH | {"status": "seizing", "sent_at": H, "debt": 8000, "borrowed": 8000}
+    refused(w, "liquidate", position=0)  # seizing, not held
+    wait_to(w, H + L)
+    act(w, "deliver", position=0)
+    # Settled at the market 9907: covered = min(8000, 9435) = 8000, no bad debt.
+    assert w.observe()["bad_debt"] == 0
+    assert pos(w) == FRESH | {"status": "seized", "sent_at": H, "borrowed": 8000, "liq_price": 9907, "liq_debt": 8000}
+
+
+@pytest.mark.parametrize("m", [10_000, 10_001, 1_000_000])
+def test_manipulation_of_10000_or_more_liquidates_any_indebted_held_position(m: int) -> None:
+    # M >= 10000: C * oracle.price * (10000 - M) * LT <= 0 < debt * 10^8 for any debt >= 1.
+    w = world(manipulation_bps=m)
+    refused(w, "liquidate", position=0)  # wallet
+    act(w, "deposit_collateral", position=0)
+    refused(w, "liquidate", position=0)  # depositing, not held
+    act(w, "wait", seconds=L)
+    act(w, "deliver", position=0)
+    refused(w, "liquidate", position=0)  # held, but debt 0
+    act(w, "borrow", position=0, amount=1)
+    # At the report: 10000 * 8500 = 85_000_000 >= 1 * 10000: healthy, so time may pass.
+    act(w, "wait", seconds=1)
+    act(w, "liquidate", position=0)
+    # Settle at the market 10000: covered = min(1, 9523) = 1, no bad debt.
+    assert w.observe()["bad_debt"] == 0
+    assert pos(w) == FRESH | {"status": "seized", "borrowed": 1, "liq_price": 10_000, "liq_debt": 1}
+
+
+def test_urgency_is_unchanged_by_manipulation() -> None:
+    # M = 500, debt 8000. The report 9412 is healthy (9412 * 8500 = 80_002_000 >= 80_000_000) though the low
+    # read already qualifies (9412 * 80_750_000 = 760_019_000_000 < 8 * 10^11): time may pass.
+    # The report 9411 is liquidatable at the report (9411 * 8500 = 79_993_500 < 80_000_000): wait refused.
+    w = _reported_with_debt_8000(9412)
+    act(w, "wait", seconds=1)  # now = 3601
+    act(w, "price_move", price=9411)
+    report_at(w, 2 * H)
+    refused(w, "wait", seconds=1)  # the honest liquidator acts at once, as with M = 0
+    act(w, "liquidate", position=0)
+    # Settle at the market 9411: covered = min(8000, floor(94_110_000 / 10500) = floor(8962.9) = 8962) = 8000.
+    assert w.observe()["bad_debt"] == 0
+    act(w, "wait", seconds=1)
+
+
 def test_readings_cover_exactly_the_declared_fields() -> None:
     w = world()
     declared = {f.name for f in w.config.fields} - {"now"}  # `now` is the clock feature's

@@ -28,6 +28,7 @@ from bridgeproof.model.errors import ParameterError
 from bridgeproof.model.features.clock import ClockFeature
 from bridgeproof.model.protocols import register
 from bridgeproof.model.protocols.family import Family
+from bridgeproof.model.protocols.parameters import choice, int_in
 from bridgeproof.model.symbolic import Case, StepArgs, SymState
 
 if TYPE_CHECKING:
@@ -43,22 +44,6 @@ PAYER = {A: ALICE, B: BOB}
 PAYEE = {A: BOB, B: ALICE}
 CONTRACTS = ("account", "script")
 FAULTS = frozenset({"no_refund"})
-
-
-def _choice(options: tuple[str, ...]) -> Any:
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if value not in options:
-            raise ParameterError(attribute.name, f"{attribute.name} must be one of {', '.join(options)}, got {value!r}")
-
-    return check
-
-
-def _at_least(low: int) -> Any:
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ParameterError(attribute.name, f"{attribute.name} must be an integer >= {low}, got {value!r}")
-
-    return check
 
 
 def _faults(value: Any) -> frozenset[str]:
@@ -110,13 +95,13 @@ class Htlc(Family):
     witness: ClassVar[str | None] = "swap_completes"
     modelled_faults: ClassVar[frozenset[str]] = FAULTS
 
-    contract: str = attrs.field(default="account", validator=_choice(CONTRACTS), metadata=option(example="script"))
-    t_b: int = attrs.field(default=86400, validator=_at_least(1), metadata=option(example=43200))
-    margin: int = attrs.field(default=86400, validator=_at_least(0), metadata=option(example=10800))
-    delta: int = attrs.field(default=3600, validator=_at_least(0), metadata=option(example=600))
-    adversary: str = attrs.field(default="alice", validator=_choice(("alice", "bob")), metadata=option(example="bob"))
-    amount_a: int = attrs.field(default=1, validator=_at_least(1), metadata=option(example=2))
-    amount_b: int = attrs.field(default=1, validator=_at_least(1), metadata=option(example=2))
+    contract: str = attrs.field(default="account", validator=choice(CONTRACTS), metadata=option(example="script"))
+    t_b: int = attrs.field(default=86400, validator=int_in(1), metadata=option(example=43200))
+    margin: int = attrs.field(default=86400, validator=int_in(0), metadata=option(example=10800))
+    delta: int = attrs.field(default=3600, validator=int_in(0), metadata=option(example=600))
+    adversary: str = attrs.field(default="alice", validator=choice(("alice", "bob")), metadata=option(example="bob"))
+    amount_a: int = attrs.field(default=1, validator=int_in(1), metadata=option(example=2))
+    amount_b: int = attrs.field(default=1, validator=int_in(1), metadata=option(example=2))
     faults: frozenset[str] = attrs.field(factory=frozenset, converter=_faults, validator=_known_faults)
 
     @property

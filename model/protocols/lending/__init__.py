@@ -36,6 +36,7 @@ from bridgeproof.model.errors import ParameterError
 from bridgeproof.model.features.clock import ClockFeature
 from bridgeproof.model.protocols import register
 from bridgeproof.model.protocols.family import Family
+from bridgeproof.model.protocols.parameters import choice, int_in
 
 if TYPE_CHECKING:
     import z3
@@ -59,23 +60,6 @@ def positions(n: int) -> Domain:
     return Domain("positions", tuple(range(n)))
 
 
-def _choice(options: tuple[str, ...]) -> Any:
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if value not in options:
-            raise ParameterError(attribute.name, f"{attribute.name} must be one of {', '.join(options)}, got {value!r}")
-
-    return check
-
-
-def _int_in(low: int, high: int | None = None) -> Any:
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
-            span = f">= {low}" if high is None else f"in {low}..{high}"
-            raise ParameterError(attribute.name, f"{attribute.name} must be an integer {span}, got {value!r}")
-
-    return check
-
-
 @register
 @attrs.frozen
 class Lending(Family):
@@ -85,36 +69,41 @@ class Lending(Family):
     bounds_used: ClassVar[frozenset[str]] = frozenset({"depth", "loss_depth"})
     witness: ClassVar[str | None] = "position_round_trip"
 
-    positions: int = attrs.field(default=1, validator=_int_in(1, 4), metadata=option(example=2))
+    positions: int = attrs.field(default=1, validator=int_in(1, 4), metadata=option(example=2))
     """How many positions (index domain `positions`, 0 .. positions-1); each has its own borrower."""
     liquidation: str = attrs.field(
-        default="hub_local", validator=_choice(LIQUIDATIONS), metadata=option(example="cross_chain")
+        default="hub_local", validator=choice(LIQUIDATIONS), metadata=option(example="cross_chain")
     )
     """`hub_local`: settled at the hub at once (Folks Finance xChain LoanManager.liquidate);
     `cross_chain`: the hub sends a seize command that completes on the spoke after `latency`."""
-    collateral: int = attrs.field(default=1, validator=_int_in(1), metadata=option(example=2))
+    collateral: int = attrs.field(default=1, validator=int_in(1), metadata=option(example=2))
     """The one collateral lot each position deposits, in whole tokens (1 WETH)."""
-    initial_price: int = attrs.field(default=3000 * 10**8, validator=_int_in(1), metadata=option(example=2000 * 10**8))
+    initial_price: int = attrs.field(default=3000 * 10**8, validator=int_in(1), metadata=option(example=2000 * 10**8))
     """Market and oracle price at time 0, base units (1e-8 USD, Chainlink's 8-decimal ETH/USD answer
     format and Aave v3's base currency unit) per whole collateral token. Illustrative level; a
     multiple of 10**8 keeps the worst case exact for up to two compounded falls (SEMANTICS.md)."""
-    ltv_bps: int = attrs.field(default=8050, validator=_int_in(0, BPS), metadata=option(example=7000))
+    ltv_bps: int = attrs.field(default=8050, validator=int_in(0, BPS), metadata=option(example=7000))
     """Largest debt / collateral value at which a borrow is allowed. Aave v3 Ethereum WETH: 80.50 %."""
-    lt_bps: int = attrs.field(default=8300, validator=_int_in(1, BPS), metadata=option(example=8500))
+    lt_bps: int = attrs.field(default=8300, validator=int_in(1, BPS), metadata=option(example=8500))
     """Liquidation threshold. Aave v3 Ethereum WETH: 83.00 %."""
-    bonus_bps: int = attrs.field(default=500, validator=_int_in(0, BPS), metadata=option(example=300))
+    bonus_bps: int = attrs.field(default=500, validator=int_in(0, BPS), metadata=option(example=300))
     """Liquidation bonus (the liquidator's discount on seized collateral). Aave v3 Ethereum WETH: 5 %."""
-    heartbeat: int = attrs.field(default=3600, validator=_int_in(1), metadata=option(example=1800))
+    heartbeat: int = attrs.field(default=3600, validator=int_in(1), metadata=option(example=1800))
     """Seconds between oracle reports. Chainlink ETH/USD on Ethereum: 3600 s heartbeat (data.chain.link)."""
-    volatility: int = attrs.field(default=1000, validator=_int_in(0, BPS), metadata=option(example=500))
+    volatility: int = attrs.field(default=1000, validator=int_in(0, BPS), metadata=option(example=500))
     """Largest market move, bps of the last oracle price per hour (D = volatility * heartbeat // 3600
     per round). ESTIMATE: an illustrative stress value (ETH fell about 43 % over 12-13 March 2020)."""
-    latency: int = attrs.field(default=900, validator=_int_in(0), metadata=option(example=300))
+    latency: int = attrs.field(default=900, validator=int_in(0), metadata=option(example=300))
     """Seconds from sending a cross-chain message to its delivery. ESTIMATE: Ethereum finality (two
     epochs, about 12.8 min) plus relaying, for Wormhole with finalized consistency."""
-    tolerance_bps: int = attrs.field(default=0, validator=_int_in(0), metadata=option(example=100))
+    tolerance_bps: int = attrs.field(default=0, validator=int_in(0), metadata=option(example=100))
     """How far above 1 the health factor at the market price may be when a liquidation completes
     before `no_unfair_liquidation` calls it unfair."""
+
+    manipulation_bps: int = attrs.field(default=0, validator=int_in(0, 100 * BPS), metadata=option(example=50))
+    """M: how far the price the hub reads can be pushed from the last report inside the reading
+    transaction (a thin spot or short-TWAP source: Mango Markets and Inverse Finance, 2022), bps;
+    borrowers read up to M high, liquidators up to M low. 0: a feed nobody can move (Chainlink)."""
 
     def __attrs_post_init__(self) -> None:
         if self.ltv_bps > self.lt_bps:

@@ -12,7 +12,10 @@ ValidationLogic.sol and LiquidationLogic.sol for the health checks), one contrac
 - `Spoke`: holds the collateral lots (with the borrower, locked in the pool, or handed to the
   liquidator) and sends deposits and repayments;
 - `Hub`: the loans (collateral credited or not, debt, totals), the health checks against the
-  oracle, liquidations and the bad-debt ledger.
+  oracle, liquidations and the bad-debt ledger. With `manipulation_bps = M > 0` the price the hub
+  reads can be pushed within the caller's transaction: `borrow` checks the LTV at the report up to
+  `M` bps high, `liquidate` the threshold at the report up to `M` bps low (SEMANTICS.md,
+  "Manipulable oracle"); the reports themselves, and the honest liquidator's urgency, are unchanged.
 
 The observable `status` of a position is not stored anywhere: it is derived from the bridge (a
 collateral message in flight) and the hub's loan (credited, seized), as an indexer would. What an
@@ -245,11 +248,16 @@ class Hub:
         liquidation: str,
         oracle: Oracle,
         bridge: Bridge,
+        manipulation_bps: int = 0,
     ) -> None:
         self.collateral_per_lot = collateral
         self.ltv_bps = ltv_bps
         self.lt_bps = lt_bps
         self.bonus_bps = bonus_bps
+        self.manipulation_bps = manipulation_bps
+        """`M`: how far, in bps of the last report, the caller can push the price the hub reads within its own
+        transaction (a spot pool or a short TWAP): a borrower reads it up to `M` high, a liquidator up to
+        `M` low. 0 is a feed nobody can move."""
         self.liquidation = liquidation
         self.oracle = oracle
         self.bridge = bridge
@@ -264,12 +272,29 @@ class Hub:
         return self.collateral_per_lot * price * factor_bps
 
     def liquidatable(self, position: int) -> bool:
-        """HF < 1 at the oracle price: `C * oracle.price * LT < debt * 10000`, for a credited lot with debt."""
+        """HF < 1 at the oracle price: `C * oracle.price * LT < debt * 10000`, for a credited lot with debt.
+
+        This is the report itself, what the honest liquidator's urgency watches (never the manipulated read).
+        """
         loan = self.loans[position]
         return (
             loan.collateral == CREDITED
             and loan.debt >= 1
             and self.lot_value_times_bps(self.oracle.price, self.lt_bps) < loan.debt * BPS
+        )
+
+    def liquidatable_at_low_read(self, position: int) -> bool:
+        """HF < 1 at the lowest price a liquidator can make the hub read, `oracle.price * (10000 - M) / 10000`:
+        `C * oracle.price * (10000 - M) * LT < debt * 10000 * 10000` (cross-multiplied, exact), for a credited
+        lot with debt. With `M = 0` this is `liquidatable`; with `M >= 10000` the read can reach 0 (the left
+        side is then <= 0, below any debt >= 1), so every indebted credited lot qualifies.
+        """
+        loan = self.loans[position]
+        return (
+            loan.collateral == CREDITED
+            and loan.debt >= 1
+            and self.lot_value_times_bps(self.oracle.price, self.lt_bps) * (BPS - self.manipulation_bps)
+            < loan.debt * BPS * BPS
         )
 
     # --- messages arriving from the spoke ------------------------------------------------------------
@@ -291,9 +316,12 @@ class Hub:
         loan = self.loans[position]
         require(loan.collateral == CREDITED, "borrow: no credited collateral (status is not held)")
         require(amount >= 1, "borrow: amount must be >= 1")
+        # The borrower reads the report up to M bps high: `(debt + amount) * 10000 * 10000 <=
+        # C * oracle.price * (10000 + M) * LTV` (cross-multiplied, exact; with M = 0 it is the plain LTV check).
         require(
-            (loan.debt + amount) * BPS <= self.lot_value_times_bps(self.oracle.price, self.ltv_bps),
-            "borrow: the debt would exceed the loan-to-value limit at the oracle price",
+            (loan.debt + amount) * BPS * BPS
+            <= self.lot_value_times_bps(self.oracle.price, self.ltv_bps) * (BPS + self.manipulation_bps),
+            "borrow: the debt would exceed the loan-to-value limit at the (highest readable) oracle price",
         )
         loan.debt += amount
         loan.borrowed += amount
@@ -309,7 +337,11 @@ class Hub:
     # --- liquidation -----------------------------------------------------------------------------------
     def liquidate(self, position: int, market_price: int, now: int) -> None:
         """Full liquidation of an unhealthy loan: settled here at once (hub_local), or by a seize command."""
-        require(self.liquidatable(position), "liquidate: the position is not liquidatable at the oracle price")
+        # The liquidator reads the report up to M bps low (M = 0: the report itself).
+        require(
+            self.liquidatable_at_low_read(position),
+            "liquidate: the position is not liquidatable at the (lowest readable) oracle price",
+        )
         loan = self.loans[position]
         if self.liquidation == HUB_LOCAL:
             # Folks `LoanManager.liquidate`: the liquidator's own hub loan takes the collateral; no message,
@@ -367,6 +399,7 @@ class LendingDeployment:
             liquidation=self.liquidation,
             oracle=self.oracle,
             bridge=self.bridge,
+            manipulation_bps=int(params.manipulation_bps),
         )
         self.clock: Clock | None = None
 

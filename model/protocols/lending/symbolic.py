@@ -43,6 +43,16 @@ def liquidatable(fam: Any, s: SymState, p: int) -> z3.BoolRef:
     return z3.And(s.at("status", p) == HELD, debt >= 1, fam.collateral * fam.lt_bps * s["oracle_price"] < debt * BPS)
 
 
+def liquidatable_read(fam: Any, s: SymState, p: int) -> z3.BoolRef:
+    """Liquidatable at a read up to M bps under the report (manipulation_bps; the caller's choice):
+    `C * oracle.price * (10000 - M) * LT < debt * 10000 * 10000`. With M = 0, `liquidatable`."""
+    if fam.manipulation_bps == 0:
+        return liquidatable(fam, s, p)
+    debt = s.at("debt", p)
+    read = fam.collateral * fam.lt_bps * s["oracle_price"] * (BPS - fam.manipulation_bps)
+    return z3.And(s.at("status", p) == HELD, debt >= 1, read < debt * BPS * BPS)
+
+
 def settle(fam: Any, s: SymState, p: int) -> dict[str, Any]:
     """The liquidation completes at the market price: the lot fetches `C * price * 10000 // (10000 + b)`."""
     debt, price = s.at("debt", p), s["market_price"]
@@ -74,7 +84,14 @@ def cases(fam: Any, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
         out.append(Case("deliver", z3.And(status == WITHDRAWING, due), {k_status: WALLET}, at))
         out.append(Case("deliver", z3.And(status == SEIZING, due), {**settle(fam, s, p), k_status: SEIZED}, at))
         # borrow
-        guard = z3.And(status == HELD, a.amount >= 1, (debt + a.amount) * BPS <= c * fam.ltv_bps * s["oracle_price"])
+        # The borrower reads the report up to M bps high (manipulation_bps; M = 0 reads it as it is).
+        m = fam.manipulation_bps
+        within = (
+            (debt + a.amount) * BPS <= c * fam.ltv_bps * s["oracle_price"]
+            if m == 0
+            else (debt + a.amount) * BPS * BPS <= c * fam.ltv_bps * s["oracle_price"] * (BPS + m)
+        )
+        guard = z3.And(status == HELD, a.amount >= 1, within)
         upd = {k_debt: debt + a.amount, s.key("borrowed", p): s.at("borrowed", p) + a.amount}
         out.append(Case("borrow", guard, upd, {**at, "amount": a.amount}))
         # repay (sent from the spoke; credited on arrival)
@@ -95,7 +112,7 @@ def cases(fam: Any, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
             upd = {**settle(fam, s, p), k_status: SEIZED}
         else:
             upd = {k_status: SEIZING, k_sent: now}
-        out.append(Case("liquidate", liquidatable(fam, s, p), upd, at))
+        out.append(Case("liquidate", liquidatable_read(fam, s, p), upd, at))
     # price_move: anywhere in the band of the last report, from the second after it
     op = s["oracle_price"]
     guard = z3.And(

@@ -29,6 +29,7 @@ from bridgeproof.model.errors import ParameterError
 from bridgeproof.model.features.clock import ClockFeature
 from bridgeproof.model.protocols import register
 from bridgeproof.model.protocols.family import Family
+from bridgeproof.model.protocols.parameters import boolean, int_in
 from bridgeproof.model.symbolic import Case, StepArgs, SymState
 
 if TYPE_CHECKING:
@@ -43,19 +44,6 @@ FAULTS = frozenset({"unchecked_fill_deadline"})
 
 def deposits(cfg: Configuration) -> Domain:
     return Domain("deposits", tuple(range(cfg.bounds.messages)))
-
-
-def _at_least(low: int) -> Any:
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ParameterError(attribute.name, f"{attribute.name} must be an integer >= {low}, got {value!r}")
-
-    return check
-
-
-def _boolean(_instance: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ParameterError(attribute.name, f"{attribute.name} must be true or false, got {value!r}")
 
 
 def _faults(value: Any) -> frozenset[str]:
@@ -166,9 +154,9 @@ class Liquidity(Family):
         # A trust model that proves against source blocks has nothing to prove a bundle against.
         return getattr(trust, "uses_blocks", False) is not True
 
-    fill_window: int = attrs.field(default=11700, validator=_at_least(1), metadata=option(example=3600))
-    adversary_relayer: bool = attrs.field(default=True, validator=_boolean, metadata=option(example=False))
-    bundles: int = attrs.field(default=2, validator=_at_least(1), metadata=option(example=1))
+    fill_window: int = attrs.field(default=11700, validator=int_in(1), metadata=option(example=3600))
+    adversary_relayer: bool = attrs.field(default=True, validator=boolean, metadata=option(example=False))
+    bundles: int = attrs.field(default=2, validator=int_in(1), metadata=option(example=1))
     faults: frozenset[str] = attrs.field(factory=frozenset, converter=_faults, validator=_known_faults)
 
     def describe(self) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from bridgeproof.model.errors import ParameterError
 from bridgeproof.model.features.clock import ClockFeature
 from bridgeproof.model.protocols import register
 from bridgeproof.model.protocols.family import Family
+from bridgeproof.model.protocols.parameters import choice, int_in
 
 if TYPE_CHECKING:
     import z3
@@ -68,25 +69,8 @@ def lot_field(name: str, k: str) -> str:
     return f"{name}_{k}"
 
 
-def _choice(options: tuple[str, ...]) -> Any:
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if value not in options:
-            raise ParameterError(attribute.name, f"{attribute.name} must be one of {', '.join(options)}, got {value!r}")
-
-    return check
-
-
-def _int_in(low: int, high: int | None = None) -> Any:
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
-            span = f">= {low}" if high is None else f"in {low}..{high}"
-            raise ParameterError(attribute.name, f"{attribute.name} must be an integer {span}, got {value!r}")
-
-    return check
-
-
 def _param(default: int, low: int, high: int | None, example: int) -> Any:
-    return attrs.field(default=default, validator=_int_in(low, high), metadata=option(example=example))
+    return attrs.field(default=default, validator=int_in(low, high), metadata=option(example=example))
 
 
 @attrs.frozen
@@ -123,7 +107,7 @@ class Margin(Family):
     positions: int = _param(1, 1, 4, 2)
     """How many accounts (index domain `positions`, 0 .. positions-1); each has its own borrower."""
     liquidation: str = attrs.field(
-        default="hub_local", validator=_choice(LIQUIDATIONS), metadata=option(example="cross_chain")
+        default="hub_local", validator=choice(LIQUIDATIONS), metadata=option(example="cross_chain")
     )
     """`hub_local` (the default, as `lending`): every credited lot seized at the hub at once (Folks Finance
     xChain LoanManager.liquidate); `cross_chain`: one seize per credited lot, each settling on its spoke
