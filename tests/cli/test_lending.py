@@ -159,15 +159,15 @@ def lag_breaking(volatility: int, heartbeat: int, bonus: int, lt: int) -> int:
 
 
 # (parameters, the smallest breaking latency on paper, BMC depth, where the search starts)
-# The depth covers the attack with n falls: 14 steps for n = 2, 16 for n = 3, 19 for n = 4.
+# The depth covers the attack with n falls: 14 steps for n = 2, 16 for n = 3.
 LAGS = [
     # LT 78 %, Aave's bonus, 10 %/h: n = 1 is safe (8571 >= 7800), n = 2 is not (7714): any lag breaks it.
     pytest.param({"lt_bps": 7800, "ltv_bps": 7800}, 1, 14, 0, id="LT7800-any-lag"),
     # LT 70 %: n = 2 safe (7714), n = 3 not (9000^3 * 10^4 // (10500 * 10^8) = 6942): one heartbeat of lag.
     pytest.param({"lt_bps": 7000, "ltv_bps": 7000}, 3601, 18, 3590, id="LT7000-one-heartbeat", marks=pytest.mark.slow),
-    # A half-hour heartbeat (D = 500), LT 80 %: n = 3 safe (8165), n = 4 not (7757): two heartbeats.
+    # A half-hour heartbeat at 20 %/h (D = 2000 * 1800 // 3600 = 1000), LT 70 %: as above, one heartbeat, 1801.
     pytest.param(
-        {"lt_bps": 8000, "ltv_bps": 8000, "heartbeat": 1800}, 3601, 20, 3590, id="H1800-two-heartbeats", marks=pytest.mark.slow
+        {"lt_bps": 7000, "ltv_bps": 7000, "heartbeat": 1800, "volatility": 2000}, 1801, 18, 1790, id="H1800-one-heartbeat", marks=pytest.mark.slow
     ),
 ]
 
