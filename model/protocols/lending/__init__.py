@@ -11,7 +11,8 @@ later. Whatever the seized collateral fetches at the true market price, less the
 and falls short of the debt is bad debt.
 Trust: message delivery is reliable with a fixed latency (no trust model in this version; see
 SEMANTICS.md, "Family `lending`", for why). Adversary: the market (the price path within the
-volatility bound) and the order of actions within a second.
+volatility bound), the order of actions within a second, and with `manipulation_bps` the price a
+borrower or liquidator reads (pushed within the reading transaction).
 Real parameters: Aave v3 Ethereum WETH: LTV 80.5 %, liquidation threshold 83 %, bonus 5 % (Aave v3
 Ethereum market reserve configuration, AaveProtocolDataProvider.getReserveConfigurationData);
 Chainlink ETH/USD on Ethereum: heartbeat 3600 s, deviation 0.5 % (data.chain.link), 8-decimal
