@@ -46,7 +46,14 @@ def no_unauthorised_unlock(v: View, ops: Ops) -> Any:
         *(
             ops.implies(
                 ops.and_(m.claim_dir == BACK, m.executions + m.fork_executions >= 1),
-                ops.and_(m.sent, m.dir == BACK, m.claim_user == m.user, m.claim_amount == m.amount, m.credited_value <= m.value),
+                ops.and_(
+                    m.sent,
+                    m.dir == BACK,
+                    m.claim_user == m.user,
+                    m.claim_amount == m.amount,
+                    m.credited_value <= m.value,
+                    m.credited_value <= m.debited_value,
+                ),
             )
             for m in v.messages
         )

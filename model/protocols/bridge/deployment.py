@@ -208,6 +208,28 @@ def burn_native(dep: BridgeDeployment, user: str, amount: int, dir: str) -> None
     dep.send(source, dir, user, _amount(amount))
 
 
+def emit_unauthorised(dep: BridgeDeployment, dir: str, user: str, amount: int) -> None:  # noqa: A002
+    """`unauthorised_emitter` (adversary): a contract of the adversary's on the source chain of `dir`
+    emits an event shaped like the bridge's, and the attesters read it as the bridge's.
+
+    Why: pNetwork pBTC-on-BSC, 2021-09. The bridge's event extraction did not check which contract had
+    emitted a log, so the peg-out events of an attacker's own contract were processed as real ones and
+    paid out BTC that nobody had burned. Here the event lands in the source chain's outbox under the
+    next id like any send, so honest attesters sign it; but its `debited` is 0: nothing was taken from
+    the sender, escrowed or burned, and no supply changes.
+
+    The attacker's contract reuses the bridge's event format, so its amount must be one a send from that
+    source could announce: the same amount rules (SEMANTICS.md, Amounts) refuse what a send would refuse
+    (a trimmed amount that is nothing on the wire or exceeds u64, dust under `dust = "revert"`), and the
+    message carries what a send of `amount` would carry. The id bound refuses it as it refuses a send.
+    """
+    require(dir in ROUTES, "unknown direction")
+    source, _ = ROUTES[dir]
+    outbound = dep.conversion.send(source, _amount(amount))
+    require(dep.counter.has_room(), "message bound exhausted")
+    dep.emit(source, Message(dep.counter.take(), dir, user, outbound.carried), 0)
+
+
 def attest(dep: BridgeDeployment, id: int) -> None:  # noqa: A002
     """Deliver a sent message with honest evidence (once it has `finality` confirmations)."""
     dep.relayer.attest(id)

@@ -225,6 +225,9 @@ class MessageBridge(Family):
             ),
         ]
         out += [Action(name, (index_arg("id", d),), "relayer", "execute a claim") for name in self.execute_actions()]
+        if "unauthorised_emitter" in cfg.options.faults:
+            emitted = (index_arg("dir", DIR_DOMAIN), index_arg("user", USER_DOMAIN), Arg("amount"))
+            out.append(Action("emit", emitted, "adversary", "an event shaped like the bridge's, from the adversary's own contract"))
         return tuple(out)
 
     def initial(self, cfg: Configuration) -> dict[str, int | bool]:
@@ -328,6 +331,8 @@ class MessageBridge(Family):
 
     def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
         out = self.sends(s, a, cfg)
+        if "unauthorised_emitter" in cfg.options.faults:
+            out += self._emitted(s, a, cfg)
         for i in range(s.messages):
             out.append(self._attest(s, cfg, i))
             out.append(self._forge(s, a, cfg, i))
@@ -356,6 +361,19 @@ class MessageBridge(Family):
                 emit_guard = self._emit(s, updates, d, u, wire, debited)
                 guard = z3.And(a.amount >= 1, guard, emit_guard, self.debit(s, d, u, debited, updates))
                 out.append(Case(action, guard, updates, args))
+        return out
+
+    def _emitted(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
+        """pNetwork 2021: an event in the bridge's shape from the adversary's contract, which moved nothing."""
+        out = []
+        conv = self.conversion(cfg)
+        for d in self.directions():
+            for u in range(len(USERS)):
+                guard, wire, _ = conv.send(a.amount, d)
+                updates: Updates = {}
+                emit_guard = self._emit(s, updates, d, u, wire, z3.IntVal(0))
+                args = {"dir": d, "user": u, "amount": a.amount}
+                out.append(Case("emit", z3.And(a.amount >= 1, guard, emit_guard), updates, args))
         return out
 
     def _emit(self, s: SymState, updates: Updates, direction: int, user: int, wire: z3.ArithRef, debited: z3.ArithRef) -> z3.BoolRef:
@@ -516,6 +534,9 @@ class MessageBridge(Family):
             source = "home" if action == "lock" or args.get("dir") == "out" else "remote"
             paid = f" (paid {args['paid']})" if "paid" in args else ""
             return [Arrow(args["user"], source, f"{action} {args['amount']}{paid}")]
+        if action == "emit":
+            source = "home" if args["dir"] == "out" else "remote"
+            return [Arrow("mallory", source, f"emit a {args['dir']} event for {args['user']}: {args['amount']} (nothing moved)")]
         if action == "attest":
             target = destination.get(sent.get("dir", claim.get("dir")), "remote")
             return [
@@ -558,6 +579,8 @@ class MessageBridge(Family):
 
         table: dict[str, Handler] = {"attest": dep.attest, "forge": dep.forge}
         table |= self.concrete_handlers()
+        if "unauthorised_emitter" in cfg.options.faults:
+            table["emit"] = dep.emit_unauthorised
         return table
 
     def concrete_handlers(self) -> dict[str, Handler]:

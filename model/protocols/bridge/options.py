@@ -66,6 +66,9 @@ FAULTS: dict[str, Spec] = {
         families=("lock_mint",),
         why="it is a deposit into the home vault, which only lock_mint has",
     ),
+    "unauthorised_emitter": Spec(
+        doc="pNetwork 2021: the attesters read transfer events from any contract on the source chain (`emit` exists)",
+    ),
     "unbound_chain_id": Spec(
         doc="messages do not bind the chain id, so a back message replays on a fork of home",
         families=("lock_mint",),
