@@ -116,8 +116,8 @@ def test_an_encoding_that_treats_one_id_apart_is_caught(monkeypatch: pytest.Monk
     """Replay protection that forgets ids from 2 on: local (each id reads only itself), not uniform."""
     original = MessageBridge.replay_guard
 
-    def replay_guard(self: MessageBridge, s: Any, i: int) -> z3.BoolRef:
-        return original(self, s, i) if i < 2 else z3.BoolVal(True)
+    def replay_guard(self: MessageBridge, s: Any, cfg: Any, i: int, direction: int) -> z3.BoolRef:
+        return original(self, s, cfg, i, direction) if i < 2 else z3.BoolVal(True)
 
     monkeypatch.setattr(MessageBridge, "replay_guard", replay_guard)
     why = premises(system_of(scenario("custodian/honest")), "ids")

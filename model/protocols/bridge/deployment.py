@@ -55,15 +55,20 @@ class BridgeDeployment:
         self.dust = 0
         self.unbound_chain_id = "unbound_chain_id" in options.faults
         limit = options.rate_limit
-        policy = Policy(
-            per_tx_limit=options.per_tx_limit,
-            bucket_mode=limit.mode if limit is not None else "queue",
-            release_delay=limit.delay if limit is not None else 0,
-        )
+        noncanonical = "noncanonical_claim_id" in options.faults
 
         def endpoint(chain: str) -> Endpoint:
             # Each destination has its own inbound bucket: `out` is limited on remote, `back` on home.
             bucket = InboundBucket(limit) if limit is not None else None
+            policy = Policy(
+                per_tx_limit=options.per_tx_limit,
+                bucket_mode=limit.mode if limit is not None else "queue",
+                release_delay=limit.delay if limit is not None else 0,
+                # `noncanonical_claim_id` is a bug of home's exit path only (Polygon Plasma: the Ethereum
+                # exit): home's endpoint, which executes the `back` claims, keys replay on the claimant's
+                # encoding; remote's, which executes the `out` claims, keeps the id (SEMANTICS.md).
+                noncanonical_claim_id=noncanonical and chain == HOME,
+            )
             return Endpoint(chain, self.verifier, self.guardian, self.conversion, policy, bucket)
 
         self.chains: dict[str, Chain] = {HOME: Chain(HOME, endpoint(HOME)), REMOTE: Chain(REMOTE, endpoint(REMOTE))}

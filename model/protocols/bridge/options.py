@@ -69,6 +69,9 @@ FAULTS: dict[str, Spec] = {
     "unauthorised_emitter": Spec(
         doc="pNetwork 2021: the attesters read transfer events from any contract on the source chain (`emit` exists)",
     ),
+    "noncanonical_claim_id": Spec(
+        doc="Polygon Plasma 2021: home's exits key replay protection on an encoding of the id the claimant chooses (a back claim executes again)",
+    ),
     "unbound_chain_id": Spec(
         doc="messages do not bind the chain id, so a back message replays on a fork of home",
         families=("lock_mint",),

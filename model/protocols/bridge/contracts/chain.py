@@ -118,6 +118,11 @@ class Policy:
     per_tx_limit: int | None = None
     bucket_mode: str = "queue"
     release_delay: int = 0
+    # The `noncanonical_claim_id` fault (Polygon Plasma, 2021): replay protection is keyed on an encoding
+    # of the id that the claimant chooses, not on the id itself (see `Endpoint.replay_key`). It is a bug
+    # of home's exits only: the deployment sets it on home's endpoint (the `back` claims), never on
+    # remote's (the `out` claims, which keep `executions == 0`).
+    noncanonical_claim_id: bool = False
 
 
 class Endpoint:
@@ -144,6 +149,9 @@ class Endpoint:
         self.bucket = bucket
         self.payout: Payout | None = None  # wired by the deployment once the vault or token exists
         self.claims: dict[int, Claim] = {}
+        # Replay keys consumed by executions under `noncanonical_claim_id`: (id, encoding). Internal, not
+        # observable. Without the fault the key is the id itself and `executions` already records it.
+        self.consumed: set[tuple[int, int]] = set()
 
     def record(self, claim: Claim) -> None:
         """Take a delivered claim; an id is shown at most once."""
@@ -155,12 +163,32 @@ class Endpoint:
         source, _ = ROUTES[message.dir]
         return self.conversion.credit(source, self.chain, message.amount)
 
+    def replay_key(self, msg_id: int) -> tuple[int, int] | None:
+        """The key the next execution of `msg_id` would consume, or None when replay is keyed on the id.
+
+        With `noncanonical_claim_id` the key is (id, encoding): the claimant picks the encoding, and she
+        always has one not yet used, so each call takes the first encoding of the id not yet consumed and
+        the check never stops her (SEMANTICS.md: executions of `back` claims, `unlock` for lock_mint and
+        the `back` mint for burn_mint, lose their `executions == 0` guard). Only home's endpoint, which
+        executes the `back` claims, has the fault in its policy; remote's keys replay on the id.
+        """
+        if not self.policy.noncanonical_claim_id:
+            return None
+        encoding = 0
+        while (msg_id, encoding) in self.consumed:
+            encoding += 1
+        return (msg_id, encoding)
+
     def admit(self, msg_id: int, ctx: WorldContext) -> Claim:
         """Check, without changing anything, that a claim may execute now; returns it."""
         claim = self.claims.get(msg_id)
         require(claim is not None, "no claim for id")
         assert claim is not None
-        require(claim.executions == 0, "already executed (replay)")
+        key = self.replay_key(msg_id)
+        if key is None:
+            require(claim.executions == 0, "already executed (replay)")
+        else:
+            require(key not in self.consumed, "encoding already used (replay)")
         message = claim.message
         require(self.verifier.accepts(msg_id, message.digest(), ctx), "claim not accepted by verifier")
         require(not self.guardian.paused, "destination is paused")
@@ -175,6 +203,7 @@ class Endpoint:
         """
         payout = self._payout()
         claim = self.admit(msg_id, ctx)
+        key = self.replay_key(msg_id)
         credit = self.credit_of(claim.message)
         payout.check_backing(credit)
         amount = claim.message.amount
@@ -182,12 +211,19 @@ class Endpoint:
             payout.check_pay(credit)
             if self.bucket is not None:
                 self.bucket.take(amount, ctx.now)
+            self._consume(key)
             self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1, credited=credit)
             payout.pay(claim.message.user, credit)
             return credit
         require(self.policy.bucket_mode == "queue", "rate limit exceeded")
+        self._consume(key)
         self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1, queued=True, queued_at=ctx.now)
         return None
+
+    def _consume(self, key: tuple[int, int] | None) -> None:
+        """Record the replay key an execution used (only under `noncanonical_claim_id`; else `executions` is it)."""
+        if key is not None:
+            self.consumed.add(key)
 
     def release(self, msg_id: int, now: int) -> int:
         """Complete a queued transfer once its delay has passed; the bucket is not charged again."""
