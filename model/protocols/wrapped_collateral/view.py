@@ -18,7 +18,6 @@ from bridgeproof.model.protocols.bridge.view import View
 class WrappedView(View):
     pledged: tuple[Any, ...] = ()
     debt: tuple[Any, ...] = ()
-    pool: Any = 0
     deficit: Any = 0
     """Canonical value the vault cannot redeem: max(0, supply_remote - escrow), both canonical."""
     bad_debt: Any = 0
@@ -41,4 +40,4 @@ def wrapped_view(bridge: View, fields: Any, ops: Any, price: int, remote_scale: 
     bad_debt = ops.max(0, ops.sum(debt) - price * redeemable)
     values = {a.name: getattr(bridge, a.name) for a in attrs.fields(View)}
     values["balance_remote"] = tuple(b + p * remote_scale for b, p in zip(bridge.balance_remote, pledged, strict=True))
-    return WrappedView(**values, pledged=pledged, debt=debt, pool=fields("pool"), deficit=deficit, bad_debt=bad_debt)
+    return WrappedView(**values, pledged=pledged, debt=debt, deficit=deficit, bad_debt=bad_debt)
