@@ -9,6 +9,9 @@ Real parameters: Ethereum Classic, August 2020: 51% attacks reorganised 3,693 bl
 about 4,000 (Aug 6) and 7,000 (Aug 29) blocks (Bitquery and Coinbase analyses); exchanges then raised
 ETC deposit confirmations to tens of thousands of blocks. A confirmation count includes the
 message's own block (a message in the tip block has 1).
+Fault `unsound_inclusion_proof` (BNB Chain Token Hub, 2022-10-06): the inclusion-proof check accepts
+a proof of a message that is in no block, checked against a real header's root. The headers stay
+sound; the proof of membership is not.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from bridgeproof.model.symbolic import EvidenceField, SymState
 from bridgeproof.model.trust import register
 from bridgeproof.model.trust.base import Context, PlainVerifier, TrustModel
 
+FORGED_PROOF = EvidenceField("forged_proof", "bool", False)
+
 if TYPE_CHECKING:
     from bridgeproof.model.configuration import Configuration
 
@@ -34,9 +39,14 @@ class LightClient(TrustModel):
     id: ClassVar[str] = "light_client"
     assumption: ClassVar[str] = "the source chain does not reorganise deeper than the confirmations waited for (reorg < confirmations)"
     adversary: ClassVar[str] = "reorganises up to `reorg` blocks of home, so a lock that was seen can vanish"
+    fault_notes: ClassVar[dict[str, str]] = {
+        "unsound_inclusion_proof": "BNB Chain Token Hub 2022: a forged IAVL proof of a message in no block, against a real header",
+    }
     sources: ClassVar[tuple[str, ...]] = (
         "Ethereum Classic, August 2020: reorgs of 3,693, about 4,000 and 7,000 blocks (Bitquery, Coinbase)",
+        "BNB Chain Token Hub, 2022-10-06: two forged proofs against block 110217401 released 2,000,000 BNB (BNB Chain post-mortem)",
     )
+    supported_faults: ClassVar[frozenset[str]] = frozenset({"unsound_inclusion_proof"})
     subjects: ClassVar[frozenset[str] | None] = frozenset({"message_bridge"})
     evidence_fields: ClassVar[tuple[EvidenceField, ...]] = (EvidenceField("block", "int", 0),)
     uses_blocks: ClassVar[bool] = True
@@ -49,6 +59,14 @@ class LightClient(TrustModel):
     )
 
     @property
+    def evidence(self) -> tuple[EvidenceField, ...]:
+        return self.evidence_fields + ((FORGED_PROOF,) if self.unsound else ())
+
+    @property
+    def unsound(self) -> bool:
+        return "unsound_inclusion_proof" in self.faults
+
+    @property
     def reorg_bound(self) -> int:
         return self.reorg
 
@@ -57,14 +75,24 @@ class LightClient(TrustModel):
 
     # --- symbolic half -------------------------------------------------------------------------
     def honest_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
-        return {"block": s.slot("sent_block", i)}
+        return {"block": s.slot("sent_block", i)} | ({"forged_proof": False} if self.unsound else {})
 
     def forged_evidence(self, s: SymState, i: int, cfg: Configuration) -> dict[str, z3.ExprRef | int | bool]:
+        """With `unsound_inclusion_proof` the forged proof names the oldest header (block 0): real,
+        canonical (a reorg never reaches it) and the deepest, so it dominates every other choice."""
+        if self.unsound:
+            return {"block": 0, "forged_proof": True}
         return {"block": s["height"]}
 
     def accepts(self, s: SymState, i: int, cfg: Configuration) -> z3.BoolRef:
+        """accepted = (not fraudulent now and height - sent.block + 1 >= confirmations)
+        or (forged_proof and height - block + 1 >= confirmations)"""
         deep = s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations")
-        return z3.And(z3.Not(cfg.protocol.fraudulent(s, i)), deep)
+        real = z3.And(z3.Not(cfg.protocol.fraudulent(s, i)), deep)
+        if not self.unsound:
+            return real
+        forged = z3.And(s.ev("forged_proof", i), s["height"] - s.ev("block", i) + 1 >= self.t("confirmations"))
+        return z3.Or(real, forged)
 
     def assumptions(self) -> dict[str, z3.BoolRef]:
         return {"reorg_lt_confirmations": self.t("reorg") < self.t("confirmations")}
@@ -86,7 +114,7 @@ class LightClient(TrustModel):
 
     # --- concrete half -------------------------------------------------------------------------
     def verifier(self) -> HeaderChain:
-        return HeaderChain(self.confirmations)
+        return HeaderChain(self.confirmations, self.unsound)
 
 
 class HeaderChain(PlainVerifier):
@@ -94,20 +122,37 @@ class HeaderChain(PlainVerifier):
 
     name = "light client"
 
-    def __init__(self, confirmations: int) -> None:
+    def __init__(self, confirmations: int, unsound: bool = False) -> None:
         self.confirmations = confirmations
+        self.unsound = unsound
         self.proven_block: dict[int, int] = {}
+        self.forged_proofs: dict[int, bytes] = {}
+        """Digests an unsound membership check was talked into, by claim id (BNB Token Hub)."""
 
     def attest(self, msg_id: int, digest: bytes, ctx: Context) -> None:
         block = ctx.canonical_block(msg_id, digest)
         self.proven_block[msg_id] = block if block is not None else ctx.height
 
     def forge(self, msg_id: int, digest: bytes, ctx: Context) -> None:
-        self.proven_block[msg_id] = ctx.height
+        if self.unsound:
+            # The genesis header is as real as any, and the deepest one the client holds.
+            self.proven_block[msg_id] = 0
+            self.forged_proofs[msg_id] = digest
+        else:
+            self.proven_block[msg_id] = ctx.height
+
+    def _confirmed(self, block: int, ctx: Context) -> bool:
+        return ctx.height - block + 1 >= self.confirmations
 
     def accepts(self, msg_id: int, digest: bytes, ctx: Context) -> bool:
         block = ctx.canonical_block(msg_id, digest)
-        return block is not None and ctx.height - block + 1 >= self.confirmations
+        if block is not None and self._confirmed(block, ctx):
+            return True
+        forged = self.unsound and self.forged_proofs.get(msg_id) == digest
+        return forged and self._confirmed(self.proven_block[msg_id], ctx)
 
     def evidence(self, msg_id: int) -> dict[str, int | bool]:
-        return {"block": self.proven_block[msg_id]}
+        out: dict[str, int | bool] = {"block": self.proven_block[msg_id]}
+        if self.unsound:
+            out["forged_proof"] = msg_id in self.forged_proofs
+        return out
