@@ -70,6 +70,9 @@ class Spec:
     within: Mapping[str, Any] = attrs.field(factory=dict)
     """The example of the record option this one is a field of (`rate_limit` for `rate_limit.delay`):
     set by the declarations' walker, since the field cannot be written without its record."""
+    bounds: Mapping[str, int] = attrs.field(factory=dict)
+    """Bounds the example needs to show its effect (`nonce_reuse` needs two signed claims and a third
+    to forge): a fault that acts across several claims does nothing within one."""
 
 
 def option(doc: str = "", **kwargs: Any) -> dict[str, Spec]:
@@ -347,6 +350,8 @@ class Entry:
     doc: str = ""
     within: Mapping[str, Any] = attrs.field(factory=dict)
     """What the option cannot be written without (its record's example), in the scenario's tables."""
+    bounds: Mapping[str, int] = attrs.field(factory=dict)
+    """Bounds the example needs to show its effect (Spec.bounds)."""
 
     @property
     def label(self) -> str:
@@ -387,8 +392,13 @@ def catalogue() -> list[Entry]:
         for name, spec, _ in param_options(cls):
             out.append(_entry(name, "trust", name, ident, judged, (ident,), spec))
         for fault in sorted(cls.supported_faults):
-            note = cls.fault_notes.get(fault, "")
-            out.append(_entry(fault, "trust", "faults", ident, judged, (ident,), Spec(doc=note, example=[fault])))
+            spec = Spec(
+                doc=cls.fault_notes.get(fault, ""),
+                example=[fault],
+                context=cls.fault_context.get(fault, {}),
+                bounds=cls.fault_bounds.get(fault, {}),
+            )
+            out.append(_entry(fault, "trust", "faults", ident, judged, (ident,), spec))
     return out
 
 
@@ -407,6 +417,7 @@ def _entry(
         context=spec.context,
         doc=spec.doc,
         within=spec.within,
+        bounds=spec.bounds,
     )
 
 

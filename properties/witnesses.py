@@ -10,7 +10,9 @@ from bridgeproof.properties.view import Ops
 
 
 def _completed(m: MessageView, ops: Ops, direction: int) -> Any:
+    transfer = [] if m.call is False else [ops.not_(m.call)]  # an executed call moved nothing
     return ops.and_(
+        *transfer,
         m.sent,
         m.dir == direction,
         m.executions >= 1,

@@ -503,3 +503,10 @@ def refused(w: World, action: str, **args: Any) -> None:
     with pytest.raises(Revert):
         w.apply(action, args)
     assert w.observe() == before
+
+
+def run(w: World, *steps: tuple[str, dict[str, Any]]) -> World:
+    """Each (action, args) in turn, every one accepted."""
+    for action, args in steps:
+        act(w, action, **args)
+    return w

@@ -37,7 +37,7 @@ class BurnMint(MessageBridge):
         return ("mint",)
 
     def send_args(self, cfg: Configuration, action: str) -> tuple[Arg, ...]:
-        return (index_arg("user", USER_DOMAIN), Arg("amount"), index_arg("dir", DIR_DOMAIN))
+        return (index_arg("user", USER_DOMAIN), Arg("amount"), index_arg("dir", DIR_DOMAIN), *self.recipient_args(cfg))
 
     def send_action(self, direction: int) -> str:
         return "burn"

@@ -39,7 +39,7 @@ class LockMint(MessageBridge):
         if action == "lock" and "unchecked_deposit" in cfg.options.faults:
             # Qubit: the caller states what it paid, separately from the amount the event announces.
             args += (Arg("paid"),)
-        return args
+        return args + self.recipient_args(cfg)
 
     def send_action(self, direction: int) -> str:
         return "lock" if direction == OUT else "burn"

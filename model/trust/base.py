@@ -80,6 +80,10 @@ class TrustModel(Component):
     """What the adversary may do under this model."""
     fault_notes: ClassVar[dict[str, str]] = {}
     """Each supported fault and the incident it stands for."""
+    fault_bounds: ClassVar[dict[str, dict[str, int]]] = {}
+    """Bounds a fault needs before it can act (e.g. several claims); the combination test uses them."""
+    fault_context: ClassVar[dict[str, dict[str, Any]]] = {}
+    """Parameters a fault needs beside it to act (e.g. a stolen share), in this model's table."""
     sources: ClassVar[tuple[str, ...]] = ()
     """Where the real parameters come from."""
     subjects: ClassVar[frozenset[str] | None] = None

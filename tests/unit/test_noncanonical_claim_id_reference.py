@@ -27,7 +27,7 @@ from bridgeproof.model.protocols.burn_mint import BurnMint
 from bridgeproof.model.protocols.lock_mint import LockMint
 from bridgeproof.model.reference.world import World
 from bridgeproof.model.trust.custodian import Custodian
-from harness import act, refused
+from harness import act, refused, run
 
 FAULT = frozenset({"noncanonical_claim_id"})
 
@@ -42,12 +42,6 @@ def world(
 
 def claim(w: World, msg_id: int) -> dict[str, Any]:
     return w.observe()["claims"][msg_id]
-
-
-def run(w: World, *steps: tuple[str, dict[str, Any]]) -> World:
-    for action, args in steps:
-        act(w, action, **args)
-    return w
 
 
 # --- without the fault: replay protection keyed on the id, as before -------------------------------------------

@@ -81,6 +81,11 @@ def _with(entry: Entry, raw: dict[str, Any], context: bool = True, option: bool 
     extra = merge(entry.within, entry.context) if context else dict(entry.within)
     if option:
         extra = merge(extra, nest(entry.path, entry.example))
+    used = PROTOCOLS.get(raw["protocol"]["model"], "test", "family").bounds_used
+    room = {name: value for name, value in entry.bounds.items() if name in used}
+    if room:
+        # A fault that acts across several claims needs room for them, with and without it alike.
+        raw = merge(raw, {"bounds": room})
     if entry.table == "options":
         return merge(raw, extra)
     out = dict(raw)

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from bridgeproof.model.protocols.bridge.contracts.amounts import Conversion
 from bridgeproof.model.protocols.bridge.contracts.chain import (
+    ADDRESS,
+    BYTES32,
+    CALL,
     HOME,
     REMOTE,
     ROUTES,
@@ -22,7 +25,10 @@ from bridgeproof.model.protocols.bridge.contracts.chain import (
     Message,
     MessageCounter,
     Policy,
+    RECIPIENTS,
     Sent,
+    TRANSFER,
+    unowned_account,
 )
 from bridgeproof.model.protocols.bridge.contracts.context import WorldContext
 from bridgeproof.model.protocols.bridge.contracts.fork import HomeFork
@@ -56,6 +62,13 @@ class BridgeDeployment:
         self.unbound_chain_id = "unbound_chain_id" in options.faults
         limit = options.rate_limit
         noncanonical = "noncanonical_claim_id" in options.faults
+        self.calls = bool(options.calls)
+        self.unrestricted_call_target = "unrestricted_call_target" in options.faults
+        self.message_type_confusion = "message_type_confusion" in options.faults
+        # `amounts.recipients = "bytes32"`: the wire carries 32-byte recipients, so a send may name one
+        # that is no EVM address (Balancer 2024's wrongly padded `mintRecipient`).
+        self.bytes32_recipients = options.amounts.recipients == BYTES32
+        truncating_address = "truncating_address" in options.faults
 
         def endpoint(chain: str) -> Endpoint:
             # Each destination has its own inbound bucket: `out` is limited on remote, `back` on home.
@@ -68,8 +81,19 @@ class BridgeDeployment:
                 # exit): home's endpoint, which executes the `back` claims, keys replay on the claimant's
                 # encoding; remote's, which executes the `out` claims, keeps the id (SEMANTICS.md).
                 noncanonical_claim_id=noncanonical and chain == HOME,
+                # The call faults are bugs of the messaging contract both destinations run (Poly Network's
+                # EthCrossChainManager, Messina's), so both endpoints have them.
+                calls=self.calls,
+                unrestricted_call_target=self.unrestricted_call_target,
+                message_type_confusion=self.message_type_confusion,
+                # CCTP's `bytes32ToAddress` is the destination's own conversion; both endpoints run it, and
+                # it matters only on the one whose addresses are 20 bytes (`evm` below).
+                truncating_address=truncating_address,
             )
-            return Endpoint(chain, self.verifier, self.guardian, self.conversion, policy, bucket)
+            # Home is always an EVM chain; remote is one unless `remote_vm` says otherwise (SEMANTICS.md,
+            # Recipients: on an SVM, CosmWasm or Move chain a 32-byte recipient is her own key).
+            evm = chain == HOME or options.amounts.remote_vm == "evm"
+            return Endpoint(chain, self.verifier, self.guardian, self.conversion, policy, bucket, evm=evm)
 
         self.chains: dict[str, Chain] = {HOME: Chain(HOME, endpoint(HOME)), REMOTE: Chain(REMOTE, endpoint(REMOTE))}
         home, remote = self.chains[HOME], self.chains[REMOTE]
@@ -154,11 +178,34 @@ class BridgeDeployment:
     def emit(self, source: str, message: Message, debited: int) -> None:
         self.chains[source].emit(Sent(message, block=self.height, debited=debited))
 
-    def send(self, source: str, direction: str, user: str, amount: int) -> None:
+    def recipient_of(self, recipient: str | None) -> str:
+        """The encoding a send names its recipient in; `address` unless the wire carries 32 bytes.
+
+        Without `amounts.recipients = "bytes32"` the action never passes one, and a 32-byte recipient cannot
+        be expressed on the wire, so it is refused rather than silently taken for an address.
+        """
+        if recipient is None:
+            return ADDRESS
+        require(recipient in RECIPIENTS, "unknown recipient encoding")
+        require(recipient == ADDRESS or self.bytes32_recipients, "this bridge carries only address recipients")
+        return recipient
+
+    def send(self, source: str, direction: str, user: str, amount: int, recipient: str | None = None) -> None:
+        encoding = self.recipient_of(recipient)
         outbound = self.conversion.send(source, amount)
         require(self.counter.has_room(), "message bound exhausted")
         self.chains[source].token.burn(user, outbound.debited)
-        self.emit(source, Message(self.counter.take(), direction, user, outbound.carried), outbound.debited)
+        message = Message(self.counter.take(), direction, user, outbound.carried, recipient=encoding)
+        self.emit(source, message, outbound.debited)
+
+    def check_transfer(self, claim: Claim) -> None:
+        """A transfer path (here the fork's `fork_unlock`) pays only transfer messages, unless
+        `message_type_confusion` (Messina 2026: the kind was never checked, so a call's payload was
+        decoded as a transfer of its amount to its user). The endpoints run the same check themselves."""
+        require(
+            claim.message.kind == TRANSFER or self.message_type_confusion,
+            "a call message is not a transfer",
+        )
 
     def destination(self, claim: Claim) -> Endpoint:
         _, destination = ROUTES[claim.message.dir]
@@ -183,12 +230,17 @@ def _amount(amount: int) -> int:
 # --- handlers: one per action, called with validated arguments ------------------------------------------
 
 
-def lock(dep: BridgeDeployment, user: str, amount: int, paid: int | None = None) -> None:
+def lock(
+    dep: BridgeDeployment, user: str, amount: int, paid: int | None = None, recipient: str | None = None
+) -> None:
     """lock_mint, home -> remote: escrow the canonical token and emit an `out` message.
 
     With `unchecked_deposit` the caller says what it paid and the bridge does not compare it with the
-    amount it announces (Qubit 2022: a deposit of nothing emitted a full message).
+    amount it announces (Qubit 2022: a deposit of nothing emitted a full message). With
+    `amounts.recipients = "bytes32"` the caller also names her recipient's encoding; the source does not
+    judge it (CCTP's `depositForBurn` took Balancer's wrongly padded `mintRecipient` as given).
     """
+    encoding = dep.recipient_of(recipient)
     outbound = dep.conversion.send(HOME, _amount(amount))
     debited = outbound.debited
     if paid is not None:
@@ -197,20 +249,23 @@ def lock(dep: BridgeDeployment, user: str, amount: int, paid: int | None = None)
     require(dep.counter.has_room(), "message bound exhausted")
     assert dep.vault is not None
     dep.vault.deposit(user, debited)
-    dep.emit(HOME, Message(dep.counter.take(), "out", user, outbound.carried), debited)
+    dep.emit(HOME, Message(dep.counter.take(), "out", user, outbound.carried, recipient=encoding), debited)
 
 
-def burn_wrapped(dep: BridgeDeployment, user: str, amount: int) -> None:
+def burn_wrapped(dep: BridgeDeployment, user: str, amount: int, recipient: str | None = None) -> None:
     """lock_mint, remote -> home: burn the wrapped token and emit a `back` message (no `dir`: under
     lock_mint a burn has exactly one direction, and the wrapped token's bridge function has no such
-    parameter)."""
-    dep.send(REMOTE, "back", user, _amount(amount))
+    parameter). `recipient` as for `lock`."""
+    dep.send(REMOTE, "back", user, _amount(amount), recipient)
 
 
-def burn_native(dep: BridgeDeployment, user: str, amount: int, dir: str) -> None:  # noqa: A002
-    """burn_mint: burn on the source chain of `dir` and emit the message."""
+def burn_native(
+    dep: BridgeDeployment, user: str, amount: int, dir: str, recipient: str | None = None  # noqa: A002
+) -> None:
+    """burn_mint: burn on the source chain of `dir` and emit the message (CCTP's `depositForBurn`, whose
+    32-byte `mintRecipient` is what `recipient` names under `amounts.recipients = "bytes32"`)."""
     source, _ = ROUTES[dir]
-    dep.send(source, dir, user, _amount(amount))
+    dep.send(source, dir, user, _amount(amount), recipient)
 
 
 def emit_unauthorised(dep: BridgeDeployment, dir: str, user: str, amount: int) -> None:  # noqa: A002
@@ -235,14 +290,80 @@ def emit_unauthorised(dep: BridgeDeployment, dir: str, user: str, amount: int) -
     dep.emit(source, Message(dep.counter.take(), dir, user, outbound.carried), 0)
 
 
+def send_call(dep: BridgeDeployment, dir: str, amount: int) -> None:  # noqa: A002
+    """`call` (adversary, `adversary.calls`): mallory sends a call message through the bridge's own
+    endpoint on the source chain of `dir`, aimed at the destination's verifier configuration.
+
+    Why: Poly Network 2021. The attacker did not forge anything at the source: she sent an ordinary
+    cross-chain message through the bridge, and it was the destination that ran it on the contract that
+    holds the keepers' keys. The message is really in the outbox, so honest attesters sign it. A call
+    moves no value: nothing is debited, escrowed or burned (`debited` 0). Its amount is what the payload
+    reads as when decoded as a transfer (`message_type_confusion`), in message units as given: no token
+    leaves the sender, so no conversion applies to it.
+    """
+    require(dep.calls, "this bridge carries no call messages")
+    require(dir in ROUTES, "unknown direction")
+    source, _ = ROUTES[dir]
+    _amount(amount)
+    require(dep.counter.has_room(), "message bound exhausted")
+    dep.emit(source, Message(dep.counter.take(), dir, USERS[1], amount, kind=CALL), 0)
+
+
+def execute_call(dep: BridgeDeployment, id: int) -> None:  # noqa: A002
+    """`execute` (relayer): run a call claim on the destination of its dir (see `Endpoint.execute_call`)."""
+    claim = dep.claim(id)
+    dep.destination(claim).execute_call(claim.message.id, dep.context())
+
+
+def read_calls(dep: BridgeDeployment) -> dict[str, Any]:
+    """The calls' observable fields (SEMANTICS.md, Calls): each message's kind and `replaced_keys`.
+
+    Read apart from `read()`, so a configuration without `adversary.calls` reads exactly as it did.
+    `replaced_keys` is keyed by the dir whose destination checks against the installed keys: remote
+    receives `out`, home receives `back`.
+    """
+    home, remote = dep.chains[HOME], dep.chains[REMOTE]
+    sent = {**home.outbox, **remote.outbox}
+    return {
+        "sent_kind": {i: s.message.kind for i, s in sent.items()},
+        "claim_kind": {i: c.message.kind for i, c in dep.ledger.claims()},
+        "replaced_keys": {"out": remote.endpoint.replaced_keys, "back": home.endpoint.replaced_keys},
+    }
+
+
+def read_recipients(dep: BridgeDeployment) -> dict[str, Any]:
+    """The recipients' observable fields (SEMANTICS.md, Recipients): each message's encoding and `unowned`.
+
+    Read apart from `read()`, so a configuration with address recipients reads exactly as it did.
+    `unowned[chain]` is what that chain's token holds on addresses nobody holds, in its base units: the
+    sink a truncating EVM destination paid (Balancer 2024: CCTP minted 2,000 USDC to the low 20 bytes of a
+    wrongly padded `mintRecipient`). It is read off the token, not kept as a counter, so it is exactly
+    the value that left every user's reach.
+    """
+    home, remote = dep.chains[HOME], dep.chains[REMOTE]
+    sent = {**home.outbox, **remote.outbox}
+    return {
+        "sent_recipient": {i: s.message.recipient for i, s in sent.items()},
+        "claim_recipient": {i: c.message.recipient for i, c in dep.ledger.claims()},
+        "unowned": {
+            name: sum(amount for account, amount in chain.token.balances.items() if unowned_account(account))
+            for name, chain in ((HOME, home), (REMOTE, remote))
+        },
+    }
+
+
 def attest(dep: BridgeDeployment, id: int) -> None:  # noqa: A002
     """Deliver a sent message with honest evidence (once it has `finality` confirmations)."""
     dep.relayer.attest(id)
 
 
 def forge(dep: BridgeDeployment, id: int, dir: str, user: str, amount: int) -> None:  # noqa: A002
-    """Deliver a message of the adversary's choosing with forged evidence."""
-    dep.relayer.forge(Message(id, dir, user, _amount(amount)))
+    """Deliver a message of the adversary's choosing with forged evidence.
+
+    Always a transfer (SEMANTICS.md, Calls): a forged call could only replace keys the adversary can
+    already forge past.
+    """
+    dep.relayer.forge(Message(id, dir, user, _amount(amount), kind=TRANSFER))
 
 
 def mint(dep: BridgeDeployment, id: int) -> None:  # noqa: A002

@@ -37,7 +37,17 @@ Updates = dict[str, Any]
 DIRS: tuple[str, ...] = ("out", "back")
 DIR_NAMES = {OUT: "out", BACK: "back"}
 USER_DOMAIN = Domain("users", USERS)
+NOBODY = -1
+"""A user index no account has: a credit to it lands on no user's balance."""
 DIR_DOMAIN = Domain("dirs", DIRS)
+KINDS: tuple[str, ...] = ("transfer", "call")
+KIND_DOMAIN = Domain("kinds", KINDS)
+TRANSFER, CALL = 0, 1
+RECIPIENT_DOMAIN = Domain("recipients", ("address", "bytes32"))
+ADDRESS, BYTES32 = 0, 1
+OPTIONAL_CONTENT: dict[str, int] = {"kind": TRANSFER, "recipient": ADDRESS}
+"""Message content that exists only with a feature (`adversary.calls`, `amounts.recipients`), and
+the value of every message that does not say otherwise. Each is `sent_<name>` and `claim_<name>`."""
 
 
 V1_DEFAULTS: dict[str, Any] = {
@@ -57,14 +67,18 @@ def ids(cfg: Configuration) -> Domain:
 
 
 def fraudulent(s: SymState, i: int) -> z3.BoolRef:
-    """A claim the source never emitted (or that was reorged out), or emitted with other content."""
-    same = z3.And(
+    """A claim the source never emitted (or that was reorged out), or emitted with other content
+    (its kind included, where messages have one)."""
+    same = [
         s.slot("sent", i),
         s.slot("claim_dir", i) == s.slot("sent_dir", i),
         s.slot("claim_user", i) == s.slot("sent_user", i),
         s.slot("claim_amount", i) == s.slot("sent_amount", i),
-    )
-    return z3.Not(same)
+    ]
+    for name in OPTIONAL_CONTENT:
+        if s.declares(f"claim_{name}"):
+            same.append(s.slot(f"claim_{name}", i) == s.slot(f"sent_{name}", i))
+    return z3.Not(z3.And(*same))
 
 
 def add(updates: Updates, s: SymState, key: str, delta: Any) -> None:
@@ -132,7 +146,9 @@ class MessageBridge(Family):
                 raise ConfigurationError(f"{name} must be an integer >= 0, got {value!r}")
 
     def features(self, cfg: Configuration) -> tuple[Component, ...]:
+        from bridgeproof.model.protocols.bridge.calls import Calls
         from bridgeproof.model.protocols.bridge.features import Forks, Pause, RateLimiter, Reorg
+        from bridgeproof.model.protocols.bridge.recipients import Recipients
 
         o, trust = cfg.options, cfg.trust
         out: list[Component] = []
@@ -146,6 +162,10 @@ class MessageBridge(Family):
             out.append(Pause(o.pause_reaction))
         if o.forks:
             out.append(Forks())
+        if o.calls:
+            out.append(Calls())
+        if o.amounts.recipients == "bytes32":
+            out.append(Recipients())
         return tuple(out)
 
     # --- declarations ----------------------------------------------------------------------------
@@ -210,7 +230,11 @@ class MessageBridge(Family):
         )
 
     def send_args(self, cfg: Configuration, action: str) -> tuple[Arg, ...]:
-        return (index_arg("user", USER_DOMAIN), Arg("amount", "amount"))
+        return (index_arg("user", USER_DOMAIN), Arg("amount", "amount"), *self.recipient_args(cfg))
+
+    def recipient_args(self, cfg: Configuration) -> tuple[Arg, ...]:
+        """With 32-byte recipients a sender names the encoding of hers (SEMANTICS.md, Recipients)."""
+        return (index_arg("recipient", RECIPIENT_DOMAIN),) if cfg.options.amounts.recipients == "bytes32" else ()
 
     def actions(self, cfg: Configuration) -> tuple[Action, ...]:
         d = ids(cfg)
@@ -346,19 +370,22 @@ class MessageBridge(Family):
         unchecked = "unchecked_deposit" in cfg.options.faults
         conv = self.conversion(cfg)
         for d in self.directions():
-            for u in range(len(USERS)):
+            action = self.send_action(d)
+            recipients = range(2) if "recipient" in cfg.action[action].arg_names else (ADDRESS,)
+            for u, r in ((u, r) for u in range(len(USERS)) for r in recipients):
                 guard, wire, debited = conv.send(a.amount, d)
-                action = self.send_action(d)
                 args: dict[str, Any] = {name: a.named[name] for name in cfg.action[action].arg_names}
                 args["user"] = u
                 if "dir" in args:
                     args["dir"] = d
+                if "recipient" in args:
+                    args["recipient"] = r
                 if unchecked and action == "lock":
                     # Qubit: the event says `amount`, the vault receives `paid`.
                     guard = z3.And(guard, a.paid >= 0, a.paid <= a.amount)
                     debited = a.paid
                 updates: Updates = {}
-                emit_guard = self._emit(s, updates, d, u, wire, debited)
+                emit_guard = self.append_sent(s, updates, d, u, wire, debited, recipient=r)
                 guard = z3.And(a.amount >= 1, guard, emit_guard, self.debit(s, d, u, debited, updates))
                 out.append(Case(action, guard, updates, args))
         return out
@@ -371,16 +398,23 @@ class MessageBridge(Family):
             for u in range(len(USERS)):
                 guard, wire, _ = conv.send(a.amount, d)
                 updates: Updates = {}
-                emit_guard = self._emit(s, updates, d, u, wire, z3.IntVal(0))
+                emit_guard = self.append_sent(s, updates, d, u, wire, z3.IntVal(0))
                 args = {"dir": d, "user": u, "amount": a.amount}
                 out.append(Case("emit", z3.And(a.amount >= 1, guard, emit_guard), updates, args))
         return out
 
-    def _emit(self, s: SymState, updates: Updates, direction: int, user: int, wire: z3.ArithRef, debited: z3.ArithRef) -> z3.BoolRef:
-        """Append a message to the source outbox under the next id (guard: the id bound is not spent)."""
+    def append_sent(
+        self, s: SymState, updates: Updates, direction: int, user: int, wire: z3.ArithRef, debited: z3.ArithRef, **content: int
+    ) -> z3.BoolRef:
+        """Append a message to the source outbox under the next id (guard: the id bound is not spent);
+        `content` sets optional content (OPTIONAL_CONTENT) where the configuration has it."""
         updates["next_id"] = s["next_id"] + 1
         for i in range(s.messages):
             here = s["next_id"] == s.index_value("ids", i)
+            for name, default in OPTIONAL_CONTENT.items():
+                if s.declares(f"sent_{name}"):
+                    value = content.get(name, default)
+                    updates[s.key(f"sent_{name}", i)] = z3.If(here, value, s.slot(f"sent_{name}", i))
             updates[s.key("sent", i)] = z3.Or(s.slot("sent", i), here)
             updates[s.key("sent_dir", i)] = z3.If(here, direction, s.slot("sent_dir", i))
             updates[s.key("sent_user", i)] = z3.If(here, user, s.slot("sent_user", i))
@@ -390,13 +424,16 @@ class MessageBridge(Family):
                 updates[s.key("sent_block", i)] = z3.If(here, s["height"], s.slot("sent_block", i))
         return s.index_bound("ids", s["next_id"])
 
-    def _new_claim(self, s: SymState, i: int, dir_: Any, user: Any, amount: Any) -> Updates:
+    def _new_claim(self, s: SymState, i: int, dir_: Any, user: Any, amount: Any, **content: Any) -> Updates:
         updates: Updates = {
             s.key("claimed", i): True,
             s.key("claim_dir", i): dir_,
             s.key("claim_user", i): user,
             s.key("claim_amount", i): amount,
         }
+        for name, default in OPTIONAL_CONTENT.items():
+            if s.declares(f"claim_{name}"):
+                updates[s.key(f"claim_{name}", i)] = content.get(name, default)
         if s.has(s.key("claimed_at", i)):
             updates[s.key("claimed_at", i)] = s["now"]
         return updates
@@ -406,7 +443,8 @@ class MessageBridge(Family):
             updates[s.key(f"ev_{name}", i)] = value
 
     def _attest(self, s: SymState, cfg: Configuration, i: int) -> Case:
-        updates = self._new_claim(s, i, s.slot("sent_dir", i), s.slot("sent_user", i), s.slot("sent_amount", i))
+        content = {name: s.slot(f"sent_{name}", i) for name in OPTIONAL_CONTENT if s.declares(f"sent_{name}")}
+        updates = self._new_claim(s, i, s.slot("sent_dir", i), s.slot("sent_user", i), s.slot("sent_amount", i), **content)
         self._evidence(s, i, cfg.trust.honest_evidence(s, i, cfg), updates)
         guard = z3.And(s.slot("sent", i), z3.Not(s.slot("claimed", i)))
         if cfg.options.finality > 0:
@@ -426,11 +464,25 @@ class MessageBridge(Family):
         )
         return Case("forge", guard, updates, {"id": i, "dir": a.dir, "user": a.user, "amount": a.amount})
 
+    def accepted(self, s: SymState, cfg: Configuration, i: int, direction: int) -> z3.BoolRef:
+        """The destination takes the claim: its trust model accepts it, or (Poly Network) it checks
+        claims against keys a call installed, which the adversary signs with."""
+        trusted = cfg.trust.accepts(s, i, cfg)
+        if cfg.options.calls:
+            return z3.Or(trusted, s[f"replaced_keys[{DIR_NAMES[direction]}]"])
+        return trusted
+
+    def transfer_guard(self, s: SymState, cfg: Configuration, i: int) -> z3.BoolRef:
+        """A transfer path executes transfers only, unless it never checks the kind (Messina 2026)."""
+        if not cfg.options.calls or "message_type_confusion" in cfg.options.faults:
+            return z3.BoolVal(True)
+        return s.slot("claim_kind", i) == TRANSFER
+
     def executable(self, s: SymState, cfg: Configuration, i: int, direction: int) -> z3.BoolRef:
         parts = [
             s.slot("claimed", i),
             s.slot("claim_dir", i) == direction,
-            cfg.trust.accepts(s, i, cfg),
+            self.accepted(s, cfg, i, direction),
             z3.Not(s["paused"]),
         ]
         if cfg.options.per_tx_limit is not None:
@@ -445,7 +497,20 @@ class MessageBridge(Family):
         updates[s.key("credited", i)] = credit
         if s.has("dust"):
             add(updates, s, "dust", conv.dust(amount, direction))
-        return self.credit(s, cfg, direction, user, credit, updates)
+        guard = z3.BoolVal(True)
+        if s.declares("claim_recipient") and self.evm_destination(cfg, direction):
+            foreign = s.slot("claim_recipient", i) == BYTES32
+            if "truncating_address" in cfg.options.faults:
+                # bytes32ToAddress keeps the low 20 bytes: the credit lands on an address nobody holds.
+                add(updates, s, f"unowned[{'remote' if direction == OUT else 'home'}]", z3.If(foreign, credit, 0))
+                user = z3.If(foreign, NOBODY, user)
+            else:
+                guard = z3.Not(foreign)  # a checked conversion reverts: the value stays in flight
+        return z3.And(guard, self.credit(s, cfg, direction, user, credit, updates))
+
+    def evm_destination(self, cfg: Configuration, direction: int) -> bool:
+        """Whether the destination of `direction` has 20-byte addresses (home always; remote on an EVM)."""
+        return direction == BACK or cfg.options.amounts.remote_vm == "evm"
 
     def replay_guard(self, s: SymState, cfg: Configuration, i: int, direction: int) -> z3.BoolRef:
         """The destination's replay protection: an id executes only if it never has. With
@@ -457,7 +522,9 @@ class MessageBridge(Family):
 
     def _deliveries(self, s: SymState, cfg: Configuration, i: int, direction: int) -> list[Case]:
         action = self.execute_action(direction)
-        ready = z3.And(self.executable(s, cfg, i, direction), self.replay_guard(s, cfg, i, direction))
+        ready = z3.And(
+            self.executable(s, cfg, i, direction), self.transfer_guard(s, cfg, i), self.replay_guard(s, cfg, i, direction)
+        )
         executed = s.slot("executions", i) + 1
         pay: Updates = {s.key("executions", i): executed}
         guard = z3.And(ready, self.pay(s, cfg, i, direction, pay))
@@ -513,8 +580,15 @@ class MessageBridge(Family):
     def summary(self, s: Mapping[str, Any]) -> str:
         home = ",".join(f"{u}:{s['balance_home'][u]}" for u in USERS)
         remote = ",".join(f"{u}:{s['balance_remote'][u]}" for u in USERS)
-        inflight = sum(m["amount"] for i, m in s["sent"].items() if s["claims"].get(i, {}).get("executions", 0) == 0)
+        inflight = sum(
+            m["amount"]
+            for i, m in s["sent"].items()
+            if s["claims"].get(i, {}).get("executions", 0) == 0 and m.get("kind", "transfer") == "transfer"
+        )
         clock = f" t={s['now']}" if s["now"] else ""
+        unowned = s.get("unowned", {})
+        if any(unowned.values()):
+            clock += " unowned " + ",".join(f"{c}:{v}" for c, v in unowned.items())
         return (
             f"home[{home}] remote[{remote}] escrow={s['escrow']} "
             f"supply home={s['supply_home']} remote={s['supply_remote']} inflight={inflight}{clock}"
@@ -541,6 +615,13 @@ class MessageBridge(Family):
         if action == "emit":
             source = "home" if args["dir"] == "out" else "remote"
             return [Arrow("mallory", source, f"emit a {args['dir']} event for {args['user']}: {args['amount']} (nothing moved)")]
+        if action == "call":
+            source = "home" if args["dir"] == "out" else "remote"
+            text = f"call: set {destination[args['dir']]}'s verifier keys to mallory's (as a transfer it reads {args['amount']})"
+            return [Arrow("mallory", source, text)]
+        if action == "execute":
+            target = destination.get(claim.get("dir"), "remote")
+            return [Arrow("relayer", target, f"execute call #{args['id']}: the configuration takes mallory's keys")]
         if action == "attest":
             target = destination.get(sent.get("dir", claim.get("dir")), "remote")
             return [
@@ -557,7 +638,8 @@ class MessageBridge(Family):
             if action == "fork_unlock":
                 where = "home (fork)"
             queued = " (queued)" if claim.get("queued") else ""
-            return [Arrow(where, claim.get("user", "alice"), f"{action} #{args['id']}: {claim.get('credited', 0)}{queued}")]
+            lost = " (to its bytes32 recipient)" if claim.get("recipient") == "bytes32" else ""
+            return [Arrow(where, claim.get("user", "alice"), f"{action} #{args['id']}: {claim.get('credited', 0)}{queued}{lost}")]
         if action == "wait":
             return [Arrow("clock", "clock", f"wait {args['seconds']} s (t = {after['now']})")]
         if action == "challenge":

@@ -231,6 +231,7 @@ class Forks(Component):
                 s["forked"],
                 s.slot("claimed", i),
                 s.slot("claim_dir", i) == BACK,
+                family.transfer_guard(s, cfg, i),
                 trust.accepts(s, i, cfg),
                 z3.Not(s["paused"]),
                 s.slot("fork_executions", i) == 0,
@@ -255,6 +256,7 @@ class Forks(Component):
             claim = dep.claim(id)
             require(dep.fork.forked, "home has not forked")
             require(claim.message.dir == "back", "fork_unlock executes only back claims")
+            dep.check_transfer(claim)
             message = claim.message
             require(dep.verifier.accepts(message.id, message.digest(), dep.context()), "claim not accepted by verifier")
             require(claim.fork_executions == 0, "already executed on the fork (replay)")

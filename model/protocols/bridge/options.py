@@ -25,10 +25,14 @@ if TYPE_CHECKING:
 VM_KINDS: tuple[str, ...] = ("evm", "svm", "cosmwasm", "move")
 RATE_LIMIT_MODES: tuple[str, ...] = ("queue", "fail")
 AMOUNT_POLICIES: tuple[str, ...] = ("trim", "truncate")
+RECIPIENT_ENCODINGS: tuple[str, ...] = ("address", "bytes32")
+"""`address`: every recipient is an address of the destination's VM (the model's default). `bytes32`:
+messages carry 32 bytes (Wormhole, LayerZero, CCTP, Hyperlane all do), and a sender may name 32 bytes
+whose upper 12 are not zero: a Solana key, or an EVM address padded on the wrong end."""
 U64_MAX = 2**64 - 1
 OPTION_TABLES = ("faults", "defences", "adversary", "amounts")
 DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
-ADVERSARY_KEYS = {"reorg", "forks", "funds"}
+ADVERSARY_KEYS = {"reorg", "forks", "funds", "calls"}
 BRIDGES = ("message_bridge",)
 QUEUE_DELAY = 86400
 """NTT's default outbound/inbound queue duration (24 h), the delay of a queueing rate limit unless given."""
@@ -60,6 +64,17 @@ def _truncates_unequal(cfg: Configuration) -> bool:
     return a.policy == "truncate" and a.home_decimals != a.remote_decimals
 
 
+def _with_calls(doc: str, why: str) -> Spec:
+    """A fault of call messages: it needs them (`adversary.calls`)."""
+    return Spec(
+        doc=doc,
+        needs=lambda cfg: bool(cfg.options.calls),
+        needs_text="adversary.calls = true",
+        why=why,
+        context={"adversary": {"calls": True}},
+    )
+
+
 FAULTS: dict[str, Spec] = {
     "unchecked_deposit": Spec(
         doc="Qubit 2022: the deposit event is not checked against what the vault received (`lock` gains `paid`)",
@@ -71,6 +86,21 @@ FAULTS: dict[str, Spec] = {
     ),
     "noncanonical_claim_id": Spec(
         doc="Polygon Plasma 2021: home's exits key replay protection on an encoding of the id the claimant chooses (a back claim executes again)",
+    ),
+    "unrestricted_call_target": _with_calls(
+        "Poly Network 2021: the destination executes a call message on any target, its own verifier keys included (`execute` installs the caller's)",
+        "without call messages there is no call to aim at the configuration",
+    ),
+    "message_type_confusion": _with_calls(
+        "Messina 2026: the destination's transfer path does not check a message's kind, so a call is paid out as a transfer",
+        "without call messages every message is a transfer",
+    ),
+    "truncating_address": Spec(
+        doc="CCTP and LayerZero's bytes32ToAddress: an EVM destination keeps the low 20 bytes of a 32-byte recipient instead of reverting, so the value goes to an address nobody holds",
+        needs=lambda cfg: cfg.options.amounts.recipients == "bytes32",
+        needs_text='amounts.recipients = "bytes32"',
+        why="without 32-byte recipients every recipient is already an address",
+        context={"amounts": {"recipients": "bytes32"}},
     ),
     "unbound_chain_id": Spec(
         doc="messages do not bind the chain id, so a back message replays on a fork of home",
@@ -168,6 +198,15 @@ class Amounts:
             context={"amounts": {"policy": "truncate", "home_decimals": 6}},
         ),
     )
+    recipients: str = attrs.field(
+        default="address",
+        validator=attrs.validators.in_(RECIPIENT_ENCODINGS),
+        metadata=option(
+            "`bytes32`: the wire carries 32-byte recipients, and a sender may name one that is no EVM address",
+            example="bytes32",
+            off="address",
+        ),
+    )
 
 
 @attrs.frozen
@@ -183,6 +222,14 @@ class Options:
             families=("lock_mint",),
             example=True,
             why="a fork copies the home vault, which only lock_mint has",
+        ),
+    )
+    calls: bool = attrs.field(
+        default=False,
+        metadata=option(
+            "messages have a kind, and mallory sends call messages at the destination's configuration (`call`, `execute`)",
+            path="adversary.calls",
+            example=True,
         ),
     )
     rate_limit: RateLimit | None = attrs.field(
@@ -282,10 +329,14 @@ def parse(raw: Mapping[str, Any], where: str, prefix: str = "") -> tuple[Options
     forks = adversary.get("forks", False)
     if not isinstance(forks, bool):
         raise BadInput(where, f"{prefix}adversary.forks", f"expected true or false, got {forks!r}")
+    calls = adversary.get("calls", False)
+    if not isinstance(calls, bool):
+        raise BadInput(where, f"{prefix}adversary.calls", f"expected true or false, got {calls!r}")
     per_tx = defences.get("per_tx_limit")
     options = Options(
         faults=protocol_faults,
         forks=forks,
+        calls=calls,
         rate_limit=_record(RateLimit, rate, where, f"{prefix}defences.rate_limit") if rate is not None else None,
         per_tx_limit=_int(per_tx, where, f"{prefix}defences.per_tx_limit", 1) if per_tx is not None else None,
         pause_reaction=_int(pause["reaction"], where, f"{prefix}defences.pause.reaction", 0) if pause else None,
@@ -321,6 +372,8 @@ def table(options: Options) -> dict[str, Any]:
         adversary["reorg"] = options.reorg
     if options.forks:
         adversary["forks"] = True
+    if options.calls:
+        adversary["calls"] = True
     if options.adversary_funds:
         adversary["funds"] = options.adversary_funds
     if adversary:

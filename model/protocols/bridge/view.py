@@ -15,6 +15,8 @@ from bridgeproof.model.protocols.bridge.options import Amounts
 from bridgeproof.properties.view import Fields, Ops
 
 USERS: tuple[str, ...] = ("alice", "mallory")
+CALL = 1
+"""The index of `call` among the message kinds (family.KINDS)."""
 
 
 @attrs.frozen
@@ -74,6 +76,8 @@ class MessageView:
     debited_value: Any = 0
     id: Any = 0
     """The id's value (its position, or a representative's symbolic value)."""
+    call: Any = False
+    """The source sent a call, not a transfer (`adversary.calls`): it moved no value."""
 
 
 @attrs.frozen
@@ -95,6 +99,10 @@ class View:
     """False when the message ids represent any number of them (so `next_id` has no upper bound)."""
     adversary_funds: Any = 0
     """mallory's own initial holdings (canonical), which are not a loss to anyone."""
+    replaced_keys: tuple[Any, ...] = ()
+    """Per dir, whether its destination checks claims against keys a call installed (`adversary.calls`)."""
+    unowned: tuple[Any, ...] = ()
+    """Per chain (home, remote), the canonical value credited to addresses nobody holds (32-byte recipients)."""
 
     def adversary_value(self, ops: Ops) -> Any:
         """What `mallory` gained, in canonical units: her holdings on every chain, and what her own
@@ -122,8 +130,12 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
     """The bridge view from field values (Python ints or Z3 terms), scaled to canonical units."""
     scales = Scales.of(amounts)
     rows = []
+    calls = f.has("sent_kind")
     for i in range(f.size("ids")):
         direction, claim_dir = f("sent_dir", i), f("claim_dir", i)
+        # A call carries a payload, not value: nothing is in flight for it, and a delivery may credit nothing.
+        call = f("sent_kind", i) == CALL if calls else False
+        value = scales.message(f("sent_amount", i), direction, ops)
         rows.append(
             MessageView(
                 sent=f("sent", i),
@@ -135,7 +147,7 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
                 claim_user=f("claim_user", i),
                 claim_amount=f("claim_amount", i),
                 executions=f("executions", i),
-                value=scales.message(f("sent_amount", i), direction, ops),
+                value=ops.ite(call, 0, value) if calls else value,
                 claim_value=scales.message(f("claim_amount", i), claim_dir, ops),
                 credited=f("credited", i),
                 credited_value=scales.credited(f("credited", i), claim_dir, ops),
@@ -143,6 +155,7 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
                 fork_executions=f("fork_executions", i),
                 debited_value=scales.debited(f("sent_debited", i), direction, ops),
                 id=f.index("ids", i),
+                call=call,
             )
         )
     return View(
@@ -159,4 +172,6 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
         loss_chains=loss_chains,
         ids_bounded=f.bounded("ids"),
         adversary_funds=adversary_funds * scales.home,
+        replaced_keys=f.row("replaced_keys") if f.has("replaced_keys") else (),
+        unowned=(f("unowned", 0) * scales.home, f("unowned", 1) * scales.remote) if f.has("unowned") else (),
     )

@@ -28,30 +28,87 @@ ROUTES: dict[str, tuple[str, str]] = {"out": (HOME, REMOTE), "back": (REMOTE, HO
 
 _DIGEST_DOMAIN = "bridgeproof/message/v1"
 
+TRANSFER = "transfer"
+CALL = "call"
+KINDS: tuple[str, ...] = (TRANSFER, CALL)
+"""A message's kind (SEMANTICS.md, Calls): a transfer pays `amount` to `user`; a call names a target on
+the destination (here always its own configuration) and carries a payload for it."""
+
+ADDRESS = "address"
+BYTES32 = "bytes32"
+RECIPIENTS: tuple[str, ...] = (ADDRESS, BYTES32)
+"""How a message names its recipient (SEMANTICS.md, Recipients, `amounts.recipients = "bytes32"`): `address`
+is the sender's own address as the destination expects it; `bytes32` is 32 bytes whose upper 12 are not zero
+(a Solana key, or her EVM address padded on the wrong end), which an EVM destination cannot take as is."""
+
+_UNOWNED_PREFIX = "bytes32ToAddress:"
+
+
+def truncated_address(user: str) -> str:
+    """The account an EVM destination pays when it keeps the low 20 bytes of `user`'s 32-byte recipient.
+
+    Balancer, 2024: 2,000 USDC sent through CCTP with a `mintRecipient` padded on the wrong end; CCTP's
+    `Message.bytes32ToAddress` kept its low 20 bytes and minted to an address nobody holds the key of. The
+    name marks the account as that sink, so `unowned_account` tells it from every user's and the vault's.
+    """
+    return _UNOWNED_PREFIX + user
+
+
+def unowned_account(account: str) -> bool:
+    """Whether nobody holds `account`: only a truncated recipient is such an address here."""
+    return account.startswith(_UNOWNED_PREFIX)
+
 
 @attrs.frozen
 class Message:
-    """A transfer message: the sender is paid on the other chain in its own account, so `user` is both ends.
+    """A bridge message: the sender is paid on the other chain in its own account, so `user` is both ends.
 
     `amount` is in message units (SEMANTICS.md, Amounts): what the wire carries, not what was debited.
+    `kind` is `call` only for `mallory`'s call messages (`adversary.calls`); a call's payload, decoded
+    as a transfer, reads as `amount` to `user`, which is all `message_type_confusion` needs.
+    `recipient` is how the wire names `user` on the destination; it is `bytes32` only when a send under
+    `amounts.recipients = "bytes32"` chose it, and is message content like every other field.
     """
 
     id: int
     dir: str
     user: str
     amount: int
+    kind: str = attrs.field(default=TRANSFER, validator=attrs.validators.in_(KINDS))
+    recipient: str = attrs.field(default=ADDRESS, validator=attrs.validators.in_(RECIPIENTS))
 
     def digest(self) -> bytes:
-        """The hash a verifier signs; it binds all four fields so evidence for one claim never fits another.
+        """The hash a verifier signs; it binds every field so evidence for one claim never fits another.
+
+        The kind is bound too, so evidence for a call never fits the transfer with the same other fields
+        (Poly Network 2021 and Messina 2026 both turned on one kind of message being taken for another).
+        A transfer's digest leaves the kind out and is exactly what it was before messages had kinds, so
+        every configuration without calls signs the same bytes; a call's list is one element longer, so
+        the two encodings can never coincide.
+
+        A `bytes32` recipient is bound the same way, so evidence for a message paying her address never
+        fits one paying 32 bytes an EVM chain would truncate (Balancer 2024), and the reverse. It is
+        appended as a one-element list after the kind: no kind is a list, so a call, a bytes32 transfer and
+        a bytes32 call all hash distinct lists, and an `address` recipient leaves the bytes as they were.
 
         It binds no chain id: each destination accepts only its own `dir`, and whether a forked copy of
         home honours it is decided by the `unbound_chain_id` fault, not by this hash.
         """
-        encoded = json.dumps([_DIGEST_DOMAIN, self.id, self.dir, self.user, self.amount], separators=(",", ":"))
+        parts: list[object] = [_DIGEST_DOMAIN, self.id, self.dir, self.user, self.amount]
+        if self.kind != TRANSFER:
+            parts.append(self.kind)
+        if self.recipient != ADDRESS:
+            parts.append([self.recipient])
+        encoded = json.dumps(parts, separators=(",", ":"))
         return hashlib.sha256(encoded.encode()).digest()
 
     def fields(self) -> dict[str, object]:
-        """The record as it appears in the observable state, without the id that keys it."""
+        """The record as it appears in the observable state, without the id that keys it.
+
+        Without the kind: it exists only with `adversary.calls`, whose reading adds it as its own field
+        (`deployment.read_calls`), so the layout of every other configuration is unchanged. The recipient
+        likewise exists only with `amounts.recipients = "bytes32"` (`deployment.read_recipients`).
+        """
         return {"dir": self.dir, "user": self.user, "amount": self.amount}
 
 
@@ -123,6 +180,19 @@ class Policy:
     # of home's exits only: the deployment sets it on home's endpoint (the `back` claims), never on
     # remote's (the `out` claims, which keep `executions == 0`).
     noncanonical_claim_id: bool = False
+    # `adversary.calls`: messages have a kind, and `execute` runs call messages (SEMANTICS.md, Calls).
+    calls: bool = False
+    # Poly Network 2021: EthCrossChainManager executed a message on whatever contract it named, its own
+    # keeper contract included, so a call replaced the verifier keys. Without the fault the target
+    # allowlist leaves the configuration out and `execute` of such a call is refused.
+    unrestricted_call_target: bool = False
+    # Messina 2026: the transfer path did not check a message's kind, so a call's payload was paid out
+    # as a transfer of its amount to its user.
+    message_type_confusion: bool = False
+    # `truncating_address`: this destination makes an address of a 32-byte recipient by keeping its low 20
+    # bytes (CCTP's `Message.bytes32ToAddress`; Balancer 2024 lost 2,000 USDC to it) instead of reverting
+    # as Wormhole's `fromWormholeFormat` does. It matters only where addresses are 20 bytes (`Endpoint.evm`).
+    truncating_address: bool = False
 
 
 class Endpoint:
@@ -140,8 +210,12 @@ class Endpoint:
         conversion: Conversion,
         policy: Policy,
         bucket: InboundBucket | None,
+        evm: bool = True,
     ) -> None:
         self.chain = chain
+        # Whether this chain's addresses are 20 bytes (an EVM chain: home always, remote with `remote_vm =
+        # "evm"`), so a 32-byte recipient must be made into one; elsewhere a key is 32 bytes and is hers.
+        self.evm = evm
         self.verifier = verifier
         self.guardian = guardian
         self.conversion = conversion
@@ -152,6 +226,10 @@ class Endpoint:
         # Replay keys consumed by executions under `noncanonical_claim_id`: (id, encoding). Internal, not
         # observable. Without the fault the key is the id itself and `executions` already records it.
         self.consumed: set[tuple[int, int]] = set()
+        # SEMANTICS.md `replaced_keys[dir]` for the dir this endpoint receives: it checks claims against
+        # keys a call installed (Poly Network 2021: the keeper was replaced by mallory's). Only an executed
+        # call sets it, and nothing clears it.
+        self.replaced_keys = False
 
     def record(self, claim: Claim) -> None:
         """Take a delivered claim; an id is shown at most once."""
@@ -162,6 +240,19 @@ class Endpoint:
         """What a message pays here, in this chain's base units."""
         source, _ = ROUTES[message.dir]
         return self.conversion.credit(source, self.chain, message.amount)
+
+    def payee(self, message: Message) -> str:
+        """The account a delivery of `message` pays here; refuses a recipient this chain cannot make an address of.
+
+        A `bytes32` recipient on an EVM chain (SEMANTICS.md, Recipients): a checked conversion reverts
+        (Wormhole's `fromWormholeFormat`), and the value stays in flight with nothing to refund it; with
+        `truncating_address` the low 20 bytes are kept (CCTP's `bytes32ToAddress`, Balancer 2024) and the
+        credit lands on an address nobody holds. On a chain with 32-byte keys it is the user's own account.
+        """
+        if message.recipient == ADDRESS or not self.evm:
+            return message.user
+        require(self.policy.truncating_address, "a 32-byte recipient is not an address on this chain")
+        return truncated_address(message.user)
 
     def replay_key(self, msg_id: int) -> tuple[int, int] | None:
         """The key the next execution of `msg_id` would consume, or None when replay is keyed on the id.
@@ -190,11 +281,53 @@ class Endpoint:
         else:
             require(key not in self.consumed, "encoding already used (replay)")
         message = claim.message
-        require(self.verifier.accepts(msg_id, message.digest(), ctx), "claim not accepted by verifier")
+        self.check_transfer(message)
+        self.payee(message)
+        require(self.accepts(claim, ctx), "claim not accepted by verifier")
         require(not self.guardian.paused, "destination is paused")
         limit = self.policy.per_tx_limit
         require(limit is None or message.amount <= limit, "amount exceeds the per-transaction limit")
         return claim
+
+    def accepts(self, claim: Claim, ctx: WorldContext) -> bool:
+        """Whether this destination takes the claim's evidence: the trust model's keys, or mallory's.
+
+        Once a call has replaced the keys (Poly Network 2021: `putCurEpochConPubKeyBytes` installed the
+        attacker's keeper), the adversary signs whatever she likes with the keys she installed, so every
+        claim this endpoint receives is accepted, whatever the trust model says.
+        """
+        return self.replaced_keys or self.verifier.accepts(claim.message.id, claim.message.digest(), ctx)
+
+    def check_transfer(self, message: Message) -> None:
+        """The transfer path takes only transfers, unless `message_type_confusion` (Messina 2026): then it
+        decodes a call's payload as a transfer of `amount` to `user` and pays it like any other."""
+        require(
+            message.kind == TRANSFER or self.policy.message_type_confusion,
+            "a call message is not a transfer",
+        )
+
+    def execute_call(self, msg_id: int, ctx: WorldContext) -> None:
+        """Run a call message on its target, the destination's own verifier configuration.
+
+        Why it exists: Poly Network 2021. EthCrossChainManager let a cross-chain message call any contract
+        with any method, including EthCrossChainData, which holds the keepers' public keys; one call
+        replaced them with the attacker's, and every later withdrawal she signed was accepted. A call
+        carries no value, so no rate limit, per-transaction limit, payout, credit or dust applies; it
+        executes at most once (`executions == 0`, even on home's exits under `noncanonical_claim_id`,
+        whose lost guard is the transfer path's). Without `unrestricted_call_target` the target
+        allowlist leaves the configuration out, and the call is refused.
+        """
+        claim = self.claims.get(msg_id)
+        require(claim is not None, "no claim for id")
+        assert claim is not None
+        require(self.policy.calls, "this bridge carries no call messages")
+        require(claim.message.kind == CALL, "execute runs call messages only; a transfer is delivered")
+        require(self.accepts(claim, ctx), "claim not accepted by verifier")
+        require(claim.executions == 0, "already executed (replay)")
+        require(not self.guardian.paused, "destination is paused")
+        require(self.policy.unrestricted_call_target, "call target is not on the destination's allowlist")
+        self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1)
+        self.replaced_keys = True
 
     def execute(self, msg_id: int, ctx: WorldContext) -> int | None:
         """Deliver an admitted claim: credit it now, or queue it behind the rate limit.
@@ -203,6 +336,7 @@ class Endpoint:
         """
         payout = self._payout()
         claim = self.admit(msg_id, ctx)
+        payee = self.payee(claim.message)
         key = self.replay_key(msg_id)
         credit = self.credit_of(claim.message)
         payout.check_backing(credit)
@@ -213,7 +347,7 @@ class Endpoint:
                 self.bucket.take(amount, ctx.now)
             self._consume(key)
             self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1, credited=credit)
-            payout.pay(claim.message.user, credit)
+            payout.pay(payee, credit)
             return credit
         require(self.policy.bucket_mode == "queue", "rate limit exceeded")
         self._consume(key)
@@ -233,13 +367,15 @@ class Endpoint:
         require(claim is not None, "no claim for id")
         assert claim is not None
         require(claim.queued, "transfer is not queued")
+        self.check_transfer(claim.message)
+        payee = self.payee(claim.message)
         require(now >= claim.queued_at + self.policy.release_delay, "queued transfer is still delayed")
         require(not self.guardian.paused, "destination is paused")
         credit = self.credit_of(claim.message)
         payout.check_backing(credit)
         payout.check_pay(credit)
         self.claims[msg_id] = attrs.evolve(claim, queued=False, credited=credit)
-        payout.pay(claim.message.user, credit)
+        payout.pay(payee, credit)
         return credit
 
     def _payout(self) -> Payout:

@@ -22,8 +22,9 @@ class Payout(Protocol):
     def check_pay(self, credit: int) -> None:
         """Required when the credit is paid now; reverts without changing anything."""
 
-    def pay(self, user: str, credit: int) -> None:
-        """Pay `credit` destination base units to `user`."""
+    def pay(self, account: str, credit: int) -> None:
+        """Pay `credit` destination base units to `account`: the claim's user, or with `truncating_address`
+        the address an EVM chain made of her 32-byte recipient, which nobody holds (Balancer 2024)."""
 
 
 class Minter:
@@ -40,10 +41,10 @@ class Minter:
         if self.supply_cap is not None:
             require(self.token.total_supply + credit <= self.supply_cap, "mint overflows the u64 supply")
 
-    def pay(self, user: str, credit: int) -> None:
+    def pay(self, account: str, credit: int) -> None:
         self.check_pay(credit)
         if credit:  # a truncated delivery can credit 0; minting nothing still completes the transfer
-            self.token.mint(user, credit)
+            self.token.mint(account, credit)
 
 
 class Unlocker:
@@ -58,5 +59,5 @@ class Unlocker:
     def check_pay(self, credit: int) -> None:
         self.check_backing(credit)
 
-    def pay(self, user: str, credit: int) -> None:
-        self.vault.withdraw(user, credit)
+    def pay(self, account: str, credit: int) -> None:
+        self.vault.withdraw(account, credit)

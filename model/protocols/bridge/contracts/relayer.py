@@ -44,9 +44,12 @@ class Ledger:
             yield msg_id, merged[msg_id]
 
     def is_fraudulent(self, claim: Claim) -> bool:
-        """SEMANTICS.md: no canonical source message has this id with this `dir, user, amount`.
+        """SEMANTICS.md: no canonical source message has this id with this `dir, user, amount` (and
+        `kind`, with `adversary.calls`).
 
-        Judged now: an honest claim whose message a reorg removed becomes fraudulent.
+        Judged now: an honest claim whose message a reorg removed becomes fraudulent. Whole messages are
+        compared, so a claim that takes a sent call for a transfer (or the reverse) is fraudulent too;
+        without calls every kind is `transfer` and the comparison is the three fields.
         """
         sent = self.sent(claim.message.id)
         return sent is None or sent.message != claim.message
