@@ -110,6 +110,12 @@ class LightClient(TrustModel):
                 z3.And(safe, executed, s.slot("sent_dir", i) == 0),
                 z3.And(s.slot("sent", i), s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations")),
             )
+            # Remote reorganises too (`adversary.reorg_remote`): the same, for messages remote sent.
+            remote_safe = getattr(cfg.options, "reorg_remote", 0) < self.t("confirmations")
+            out[f"executed[{i}]_beyond_remote_reorg"] = z3.Implies(
+                z3.And(remote_safe, executed, s.slot("sent_dir", i) == 1),
+                z3.And(s.slot("sent", i), s["height"] - s.slot("sent_block", i) + 1 >= self.t("confirmations")),
+            )
         return out
 
     # --- concrete half -------------------------------------------------------------------------

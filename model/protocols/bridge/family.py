@@ -138,6 +138,7 @@ class MessageBridge(Family):
             "pause_reaction": o.pause_reaction,
             "finality": o.finality,
             "reorg": o.reorg,
+            "reorg_remote": o.reorg_remote,
             "adversary_funds": o.adversary_funds,
             "amounts.wire_decimals": o.amounts.wire_decimals,
         }
@@ -154,7 +155,7 @@ class MessageBridge(Family):
         out: list[Component] = []
         if trust.timed or o.rate_limit is not None or o.pause_reaction is not None:
             out.append(ClockFeature())
-        if o.finality > 0 or o.reorg > 0 or trust.uses_blocks or trust.reorg_bound > 0:
+        if o.finality > 0 or o.reorg > 0 or o.reorg_remote > 0 or trust.uses_blocks or trust.reorg_bound > 0:
             out += [BlocksFeature(), Reorg()]
         if o.rate_limit is not None:
             out.append(RateLimiter(o.rate_limit))
@@ -286,6 +287,12 @@ class MessageBridge(Family):
     def directions(self) -> tuple[int, ...]:
         return (OUT, BACK)
 
+    def refund_remote(self, s: SymState, user: int, amount: z3.ArithRef, updates: Updates) -> None:
+        """Undo a remote-chain send that a reorg removed: both families burned on remote, so the
+        tokens come back to their holder and to remote's supply."""
+        add(updates, s, s.key("balance_remote", user), amount)
+        add(updates, s, "supply_remote", amount)
+
     def reorg_guard(self, s: SymState, refunded: z3.ArithRef) -> list[z3.BoolRef]:
         return []
 
@@ -308,7 +315,7 @@ class MessageBridge(Family):
         params: list[int] = []
         for model in (trust, *getattr(trust, "verifiers", ())):
             params += [getattr(model, n) for n in model.param_names() if not isinstance(getattr(model, n), bool)]
-        timing = [o.pause_reaction or 0, o.finality, o.reorg]
+        timing = [o.pause_reaction or 0, o.finality, o.reorg, o.reorg_remote]
         if o.rate_limit is not None:
             timing += [o.rate_limit.delay]
         return [v for v in params + timing if isinstance(v, int)]
@@ -650,6 +657,8 @@ class MessageBridge(Family):
             return [Arrow("governance", "verifier", "rotate the keys")]
         if action == "pause":
             return [Arrow("governance", "remote", "pause")]
+        if action == "reorg_remote":
+            return [Arrow("mallory", "remote", f"reorg_remote(depth={args['depth']})")]
         if action in ("reorg", "mine", "fork"):
             return [Arrow("mallory" if action != "mine" else "clock", "home", f"{action}({', '.join(f'{k}={v}' for k, v in args.items())})")]
         return list(default_arrows(action, args, actor, "verifier"))

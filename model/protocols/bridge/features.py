@@ -14,7 +14,7 @@ import z3
 from bridgeproof.model.component import Component, Handler
 from bridgeproof.model.declarations import Action, Arg, Field, index_arg
 from bridgeproof.model.protocols.bridge.amounts import BACK, OUT
-from bridgeproof.model.protocols.bridge.contracts.chain import HOME
+from bridgeproof.model.protocols.bridge.contracts.chain import HOME, REMOTE
 from bridgeproof.model.protocols.bridge.family import DIR_DOMAIN, DIR_NAMES, USERS, Updates, fraudulent, ids
 from bridgeproof.model.protocols.bridge.options import RateLimit
 from bridgeproof.model.reference.guard import require
@@ -26,16 +26,22 @@ if TYPE_CHECKING:
 
 
 class Reorg(Component):
-    """The adversary replaces the last `depth` blocks of home with a chain of the same length.
+    """The adversary replaces the last `depth` blocks of a source chain with a chain of the same length.
 
-    The `out` messages in them vanish from the canonical outbox and their debits are back with the
-    senders; whatever a destination already did on the strength of them stays done.
+    On home (`reorg`) the `out` messages in them vanish from the canonical outbox and their debits are
+    back with the senders; on remote (`reorg_remote`, with `adversary.reorg_remote`) the `back`
+    messages do, and the burned tokens are back with their holders. Whatever a destination already
+    did on the strength of them stays done: a burn on remote, an unlock on home, then a reorg of
+    remote that removes the burn.
     """
 
     feature = "reorg"
 
     def actions(self, cfg: Configuration) -> tuple[Action, ...]:
-        return (Action("reorg", (Arg("depth", "count"),), "adversary", "reorganise the last blocks of home"),)
+        out = (Action("reorg", (Arg("depth", "count"),), "adversary", "reorganise the last blocks of home"),)
+        if cfg.options.reorg_remote > 0:
+            out += (Action("reorg_remote", (Arg("depth", "count"),), "adversary", "reorganise the last blocks of remote"),)
+        return out
 
     @staticmethod
     def bound(cfg: Configuration) -> int:
@@ -50,20 +56,30 @@ class Reorg(Component):
 
     def cases(self, s: SymState, a: StepArgs, cfg: Configuration) -> list[Case]:
         family = cfg.protocol
-        updates: Updates = {}
-        total = []
-        for i in range(s.messages):
-            drop = z3.And(s.slot("sent", i), s.slot("sent_dir", i) == OUT, s.slot("sent_block", i) > s["height"] - a.depth)
-            updates[s.key("sent", i)] = z3.And(s.slot("sent", i), z3.Not(drop))
-            amount = z3.If(drop, s.slot("sent_debited", i), 0)
-            total.append(amount)
-            for u in range(len(USERS)):
-                family.refund(s, u, z3.If(s.slot("sent_user", i) == u, amount, 0), updates)
-        guard = z3.And(a.depth >= 1, a.depth <= self._bound_term(cfg), *family.reorg_guard(s, z3.Sum(*total)))
-        return [Case("reorg", guard, updates, {"depth": a.depth})]
+        out = []
+        chains = [("reorg", OUT, self._bound_term(cfg), family.refund)]
+        if cfg.options.reorg_remote > 0:
+            chains.append(("reorg_remote", BACK, cfg.options.reorg_remote, family.refund_remote))
+        for action, source_dir, bound, refund in chains:
+            updates: Updates = {}
+            total = []
+            for i in range(s.messages):
+                drop = z3.And(
+                    s.slot("sent", i), s.slot("sent_dir", i) == source_dir, s.slot("sent_block", i) > s["height"] - a.depth
+                )
+                updates[s.key("sent", i)] = z3.And(s.slot("sent", i), z3.Not(drop))
+                amount = z3.If(drop, s.slot("sent_debited", i), 0)
+                total.append(amount)
+                for u in range(len(USERS)):
+                    refund(s, u, z3.If(s.slot("sent_user", i) == u, amount, 0), updates)
+            guard = z3.And(a.depth >= 1, a.depth <= bound)
+            if source_dir == OUT:
+                guard = z3.And(guard, *family.reorg_guard(s, z3.Sum(*total)))
+            out.append(Case(action, guard, updates, {"depth": a.depth}))
+        return out
 
     def handlers(self, cfg: Configuration) -> dict[str, Handler]:
-        bound = self.bound(cfg)
+        bound, remote_bound = self.bound(cfg), cfg.options.reorg_remote
 
         def reorg(dep: Any, depth: int) -> None:
             require(1 <= depth <= bound, f"reorg depth must be 1..{bound}")
@@ -80,7 +96,17 @@ class Reorg(Component):
                 elif sent.debited:
                     home.token.mint(sent.message.user, sent.debited)
 
-        return {"reorg": reorg}
+        def reorg_remote(dep: Any, depth: int) -> None:
+            """Remote's last `depth` blocks are replaced: its burns in them never happened."""
+            require(1 <= depth <= remote_bound, f"reorg_remote depth must be 1..{remote_bound}")
+            remote = dep.chains[REMOTE]
+            cut = dep.height - depth
+            for msg_id in [i for i in sorted(remote.outbox) if remote.outbox[i].block > cut]:
+                sent = remote.retract(msg_id)
+                if sent.debited:
+                    remote.token.mint(sent.message.user, sent.debited)
+
+        return {"reorg": reorg, "reorg_remote": reorg_remote} if remote_bound > 0 else {"reorg": reorg}
 
 
 @attrs.frozen

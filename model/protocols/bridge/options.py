@@ -32,7 +32,7 @@ whose upper 12 are not zero: a Solana key, or an EVM address padded on the wrong
 U64_MAX = 2**64 - 1
 OPTION_TABLES = ("faults", "defences", "adversary", "amounts")
 DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
-ADVERSARY_KEYS = {"reorg", "forks", "funds", "calls"}
+ADVERSARY_KEYS = {"reorg", "reorg_remote", "forks", "funds", "calls"}
 BRIDGES = ("message_bridge",)
 QUEUE_DELAY = 86400
 """NTT's default outbound/inbound queue duration (24 h), the delay of a queueing rate limit unless given."""
@@ -254,6 +254,10 @@ class Options:
     reorg: int = attrs.field(
         default=0, metadata=option("blocks of home the adversary can reorganise", path="adversary.reorg", example=2)
     )
+    reorg_remote: int = attrs.field(
+        default=0,
+        metadata=option("blocks of remote the adversary can reorganise (`reorg_remote`)", path="adversary.reorg_remote", example=2),
+    )
     amounts: Amounts = attrs.field(factory=Amounts, metadata={RECORD: Amounts})
     adversary_funds: int = attrs.field(
         default=0, metadata=option("mallory's own coins on home", path="adversary.funds", example=5)
@@ -342,6 +346,7 @@ def parse(raw: Mapping[str, Any], where: str, prefix: str = "") -> tuple[Options
         pause_reaction=_int(pause["reaction"], where, f"{prefix}defences.pause.reaction", 0) if pause else None,
         finality=_int(defences.get("finality", 0), where, f"{prefix}defences.finality", 0),
         reorg=_int(adversary.get("reorg", 0), where, f"{prefix}adversary.reorg", 0),
+        reorg_remote=_int(adversary.get("reorg_remote", 0), where, f"{prefix}adversary.reorg_remote", 0),
         adversary_funds=_int(adversary.get("funds", 0), where, f"{prefix}adversary.funds", 0),
         amounts=_record(Amounts, raw.get("amounts", {}), where, f"{prefix}amounts"),
     )
@@ -370,6 +375,8 @@ def table(options: Options) -> dict[str, Any]:
     adversary: dict[str, Any] = {}
     if options.reorg:
         adversary["reorg"] = options.reorg
+    if options.reorg_remote:
+        adversary["reorg_remote"] = options.reorg_remote
     if options.forks:
         adversary["forks"] = True
     if options.calls:
