@@ -1,4 +1,4 @@
-"""Authorisation: nothing is minted or unlocked without a real lock or burn behind it."""
+"""Authorisation: nothing is minted, unlocked or debited without its owner's real act behind it."""
 
 from __future__ import annotations
 
@@ -68,3 +68,14 @@ def adversary_profit(v: View, ops: Ops) -> Any:
     own transfer replayed on a fork. Depends on the trust model and on replay protection.
     """
     return v.adversary_value(ops) <= 0
+
+
+@prop("safety")
+def no_unauthorised_debit(v: View, ops: Ops) -> Any:
+    """No user's balance falls except by her own action, or by a permission she granted used on her own instruction.
+
+    The approvals drain (Socket and LI.FI, 2024): a router that forwards calldata spends any
+    user's allowance for whoever calls it. Holds behind a router that moves only its caller's
+    tokens; without `adversary.approvals` no one holds a permission to misuse.
+    """
+    return ops.and_(*(taken == 0 for taken in v.taken))

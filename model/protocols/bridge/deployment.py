@@ -36,6 +36,7 @@ from bridgeproof.model.protocols.bridge.contracts.guardian import Guardian
 from bridgeproof.model.protocols.bridge.contracts.limiter import InboundBucket
 from bridgeproof.model.protocols.bridge.contracts.payout import Minter, Unlocker
 from bridgeproof.model.protocols.bridge.contracts.relayer import Ledger, Relayer, Watcher
+from bridgeproof.model.protocols.bridge.contracts.router import Router
 from bridgeproof.model.protocols.bridge.contracts.vault import Vault
 from bridgeproof.model.protocols.bridge.options import U64_MAX
 from bridgeproof.model.reference.guard import require
@@ -99,6 +100,9 @@ class BridgeDeployment:
         home, remote = self.chains[HOME], self.chains[REMOTE]
         self.vault = Vault(home.token) if vault else None
         home.endpoint.payout = Unlocker(self.vault) if self.vault is not None else Minter(home.token, None)
+        # `adversary.approvals`: the router exists only where users grant it allowances, so a bridge without the
+        # option has no contract that could move a user's home tokens on someone else's instruction.
+        self.router = Router(home.token, "arbitrary_router_call" in options.faults) if options.approvals else None
         remote_cap = U64_MAX if options.amounts.remote_vm == "svm" else None
         remote.endpoint.payout = Minter(remote.token, remote_cap)
         self.ledger = Ledger(self.chains)
@@ -349,6 +353,56 @@ def read_recipients(dep: BridgeDeployment) -> dict[str, Any]:
             name: sum(amount for account, amount in chain.token.balances.items() if unowned_account(account))
             for name, chain in ((HOME, home), (REMOTE, remote))
         },
+    }
+
+
+def _router(dep: BridgeDeployment) -> Router:
+    require(dep.router is not None, "this bridge has no router (adversary.approvals)")
+    assert dep.router is not None
+    return dep.router
+
+
+def _user(user: str) -> str:
+    require(user in USERS, "unknown user")
+    return user
+
+
+def approve(dep: BridgeDeployment, user: str, amount: int) -> None:
+    """`approve` (user, `adversary.approvals`): `user` sets her allowance to the router on home.
+
+    Aggregators ask for unlimited approvals so that later routes need no second transaction; the allowance
+    then outlives the route it was granted for, which is what Socket (2024-01-16) and LI.FI (2024-07-16) lost:
+    allowances granted long before the faulty route was added. SEMANTICS.md's guard is `amount >= 0`, not the
+    `>= 1` of other amounts: `approve(0)` is how a user revokes, and it replaces the last allowance like any other.
+    """
+    _router(dep).approve(_user(user), amount)
+
+
+def router_call(dep: BridgeDeployment, user: str, amount: int) -> None:
+    """`router_call` (adversary, `adversary.approvals`): mallory calls the router with calldata that pulls
+    `amount` of `user`'s home tokens to herself through `user`'s allowance.
+
+    Why: Socket/Bungee, 2024-01-16, about $3.3M: a newly added route of SocketGateway performed a call with
+    user-supplied calldata, so anyone could make it call `transferFrom` on users who had granted it unlimited
+    approvals; LI.FI, 2024-07-16, about $10M, the same class through a new facet. Only `arbitrary_router_call`
+    lets it through; an honest router refuses (it moves only a caller's own tokens, or calls allowlisted targets).
+    No message is sent, nothing is escrowed, minted or burned: supplies and escrow are untouched and only home
+    balances move, so the bridge's backing properties cannot see this loss; `taken` records it for
+    `no_unauthorised_debit`.
+    """
+    _router(dep).forward(USERS[1], _user(user), amount)
+
+
+def read_approvals(dep: BridgeDeployment) -> dict[str, Any]:
+    """The approvals' observable fields (SEMANTICS.md, Approvals): `allowance` and `taken`, per user.
+
+    Read apart from `read()`, so a configuration without `adversary.approvals` reads exactly as it did. Without
+    a router nobody has granted or lost anything, so every user reads 0.
+    """
+    router = dep.router
+    return {
+        "allowance": {user: router.allowance(user) if router is not None else 0 for user in USERS},
+        "taken": {user: router.taken_from(user) if router is not None else 0 for user in USERS},
     }
 
 

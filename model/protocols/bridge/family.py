@@ -147,6 +147,7 @@ class MessageBridge(Family):
                 raise ConfigurationError(f"{name} must be an integer >= 0, got {value!r}")
 
     def features(self, cfg: Configuration) -> tuple[Component, ...]:
+        from bridgeproof.model.protocols.bridge.approvals import Approvals
         from bridgeproof.model.protocols.bridge.calls import Calls
         from bridgeproof.model.protocols.bridge.features import Forks, Pause, RateLimiter, Reorg
         from bridgeproof.model.protocols.bridge.recipients import Recipients
@@ -167,6 +168,8 @@ class MessageBridge(Family):
             out.append(Calls())
         if o.amounts.recipients == "bytes32":
             out.append(Recipients())
+        if o.approvals:
+            out.append(Approvals())
         return tuple(out)
 
     # --- declarations ----------------------------------------------------------------------------
@@ -657,6 +660,10 @@ class MessageBridge(Family):
             return [Arrow("governance", "verifier", "rotate the keys")]
         if action == "pause":
             return [Arrow("governance", "remote", "pause")]
+        if action == "approve":
+            return [Arrow(args["user"], "home", f"approve the router for {args['amount']}")]
+        if action == "router_call":
+            return [Arrow("mallory", "home", f"router call: transferFrom({args['user']}, mallory, {args['amount']})")]
         if action == "reorg_remote":
             return [Arrow("mallory", "remote", f"reorg_remote(depth={args['depth']})")]
         if action in ("reorg", "mine", "fork"):

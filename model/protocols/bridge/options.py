@@ -32,7 +32,7 @@ whose upper 12 are not zero: a Solana key, or an EVM address padded on the wrong
 U64_MAX = 2**64 - 1
 OPTION_TABLES = ("faults", "defences", "adversary", "amounts")
 DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
-ADVERSARY_KEYS = {"reorg", "reorg_remote", "forks", "funds", "calls"}
+ADVERSARY_KEYS = {"reorg", "reorg_remote", "forks", "funds", "calls", "approvals"}
 BRIDGES = ("message_bridge",)
 QUEUE_DELAY = 86400
 """NTT's default outbound/inbound queue duration (24 h), the delay of a queueing rate limit unless given."""
@@ -94,6 +94,13 @@ FAULTS: dict[str, Spec] = {
     "message_type_confusion": _with_calls(
         "Messina 2026: the destination's transfer path does not check a message's kind, so a call is paid out as a transfer",
         "without call messages every message is a transfer",
+    ),
+    "arbitrary_router_call": Spec(
+        doc="Socket 2024, LI.FI 2024: the router forwards a caller's calldata to any target, so it spends anyone's allowance (`router_call`)",
+        needs=lambda cfg: bool(cfg.options.approvals),
+        needs_text="adversary.approvals = true",
+        why="without allowances there is nothing for the router to spend",
+        context={"adversary": {"approvals": True}},
     ),
     "truncating_address": Spec(
         doc="CCTP and LayerZero's bytes32ToAddress: an EVM destination keeps the low 20 bytes of a 32-byte recipient instead of reverting, so the value goes to an address nobody holds",
@@ -232,6 +239,14 @@ class Options:
             example=True,
         ),
     )
+    approvals: bool = attrs.field(
+        default=False,
+        metadata=option(
+            "users grant the router on home allowances (`approve`), and anyone may call it (`router_call`)",
+            path="adversary.approvals",
+            example=True,
+        ),
+    )
     rate_limit: RateLimit | None = attrs.field(
         default=None,
         metadata={
@@ -333,14 +348,16 @@ def parse(raw: Mapping[str, Any], where: str, prefix: str = "") -> tuple[Options
     forks = adversary.get("forks", False)
     if not isinstance(forks, bool):
         raise BadInput(where, f"{prefix}adversary.forks", f"expected true or false, got {forks!r}")
-    calls = adversary.get("calls", False)
-    if not isinstance(calls, bool):
-        raise BadInput(where, f"{prefix}adversary.calls", f"expected true or false, got {calls!r}")
+    calls, approvals = adversary.get("calls", False), adversary.get("approvals", False)
+    for name, flag in (("calls", calls), ("approvals", approvals)):
+        if not isinstance(flag, bool):
+            raise BadInput(where, f"{prefix}adversary.{name}", f"expected true or false, got {flag!r}")
     per_tx = defences.get("per_tx_limit")
     options = Options(
         faults=protocol_faults,
         forks=forks,
         calls=calls,
+        approvals=approvals,
         rate_limit=_record(RateLimit, rate, where, f"{prefix}defences.rate_limit") if rate is not None else None,
         per_tx_limit=_int(per_tx, where, f"{prefix}defences.per_tx_limit", 1) if per_tx is not None else None,
         pause_reaction=_int(pause["reaction"], where, f"{prefix}defences.pause.reaction", 0) if pause else None,
@@ -381,6 +398,8 @@ def table(options: Options) -> dict[str, Any]:
         adversary["forks"] = True
     if options.calls:
         adversary["calls"] = True
+    if options.approvals:
+        adversary["approvals"] = True
     if options.adversary_funds:
         adversary["funds"] = options.adversary_funds
     if adversary:

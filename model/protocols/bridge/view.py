@@ -101,6 +101,8 @@ class View:
     """mallory's own initial holdings (canonical), which are not a loss to anyone."""
     replaced_keys: tuple[Any, ...] = ()
     """Per dir, whether its destination checks claims against keys a call installed (`adversary.calls`)."""
+    taken: tuple[Any, ...] = ()
+    """Per user, the canonical value the router took on someone else's instruction (`adversary.approvals`)."""
     unowned: tuple[Any, ...] = ()
     """Per chain (home, remote), the canonical value credited to addresses nobody holds (32-byte recipients)."""
 
@@ -173,5 +175,6 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
         ids_bounded=f.bounded("ids"),
         adversary_funds=adversary_funds * scales.home,
         replaced_keys=f.row("replaced_keys") if f.has("replaced_keys") else (),
+        taken=tuple(t * scales.home for t in f.row("taken")) if f.has("taken") else (),
         unowned=(f("unowned", 0) * scales.home, f("unowned", 1) * scales.remote) if f.has("unowned") else (),
     )
