@@ -906,6 +906,24 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
             sys.stderr.close()
             return 0
+        except Exception as e:  # noqa: BLE001  (a bug of ours: one line, the details kept in a file)
+            print(f"bridgeproof: internal error: {type(e).__name__}: {e}; {_keep_traceback()}", file=sys.stderr)
+            return 2
+
+
+def _keep_traceback() -> str:
+    """Write the current exception's traceback to a file and say where: a crash is reported in one
+    line like any other failure, and the maintainers still get the whole story."""
+    import tempfile
+    import traceback
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="bridgeproof-crash-", suffix=".txt")
+        with os.fdopen(fd, "w") as out:
+            traceback.print_exc(file=out)
+    except OSError:
+        return "this is a bug of bridgeproof"
+    return f"this is a bug of bridgeproof, its traceback is in {path}"
 
 
 @contextlib.contextmanager

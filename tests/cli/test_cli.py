@@ -430,3 +430,21 @@ def test_console_script(tmp_path: Path) -> None:
     data = json.loads(proc.stdout)
     assert (data["verdict"], data["depth"]) == ("violated", 2)
     assert (tmp_path / data["counterexample"]).is_file()
+
+
+def test_a_crash_of_ours_is_one_line_with_the_traceback_kept(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bridgeproof.model.applicability as applicability
+
+    def broken() -> None:
+        raise RuntimeError("the listing fell over")
+
+    monkeypatch.setattr(applicability, "listing", broken)
+    assert main(["list", "--json"]) == 2
+    line = _one_line_error(capsys.readouterr().err, "internal error: RuntimeError: the listing fell over")
+    kept = Path(line.rsplit(" is in ", 1)[1])
+    try:
+        assert "Traceback" in kept.read_text() and "the listing fell over" in kept.read_text()
+    finally:
+        kept.unlink()
