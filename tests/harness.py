@@ -510,3 +510,18 @@ def run(w: World, *steps: tuple[str, dict[str, Any]]) -> World:
     for action, args in steps:
         act(w, action, **args)
     return w
+
+
+BRIDGE_READ_COLUMNS = frozenset({
+    "balance_home", "balance_remote", "escrow", "supply_home", "supply_remote", "next_id", "dust", "sent",
+    "claimed", "sent_dir", "sent_user", "sent_amount", "sent_block", "sent_debited", "claim_dir",
+    "claim_user", "claim_amount", "executions", "queued", "queued_at", "credited", "fork_executions",
+    "claimed_at",
+})
+"""The message bridge's own reading (`BridgeDeployment.read`), as it was before optional features:
+a feature that adds state reads it apart, and the reference tests check that this set is unchanged."""
+BRIDGE_CLAIM_FIELDS = frozenset({
+    "dir", "user", "amount", "executions", "queued", "queued_at", "credited", "fork_executions", "claimed_at",
+    "evidence",
+})
+"""The observable record of a bridge claim without optional features."""

@@ -3,7 +3,7 @@ from SEMANTICS.md ("Family `lock_mint` and `burn_mint`": the Configuration rows 
 `arbitrary_router_call`, and "Approvals: allowances that a router may spend") alone.
 
 With the option users grant the bridge's router on home an allowance over their home tokens, `approve(user,
-amount)` (guard `amount >= 0`; the new allowance replaces the last), and mallory may call the router,
+amount)` (guard `amount >= 1`; the new allowance replaces the last), and mallory may call the router,
 `router_call(user, amount)`: guard `amount >= 1`, `user != mallory`, `amount <= allowance[user]`, `amount <=
 balance_home[user]`, and the fault `arbitrary_router_call` (Socket/Bungee 2024-01-16, LI.FI 2024-07-16: the
 router forwarded user-supplied calldata to the token, so anyone could spend anyone's allowance). Effect:
@@ -29,16 +29,10 @@ from bridgeproof.model.protocols.lock_mint import LockMint
 from bridgeproof.model.reference import Revert
 from bridgeproof.model.reference.world import World
 from bridgeproof.model.trust.custodian import Custodian
-from harness import act, refused, run
+from harness import BRIDGE_READ_COLUMNS, act, refused, run
 
 ARBITRARY = "arbitrary_router_call"
 NOBODY = {"alice": 0, "mallory": 0}
-READ_COLUMNS = {
-    "balance_home", "balance_remote", "escrow", "supply_home", "supply_remote", "next_id", "dust", "sent",
-    "claimed", "sent_dir", "sent_user", "sent_amount", "sent_block", "sent_debited", "claim_dir",
-    "claim_user", "claim_amount", "executions", "queued", "queued_at", "credited", "fork_executions",
-    "claimed_at",
-}
 FAMILIES = [pytest.param(LockMint, id="lock_mint"), pytest.param(BurnMint, id="burn_mint")]
 
 
@@ -242,7 +236,7 @@ def test_the_family_reading_is_the_same_under_the_option() -> None:
         world(ARBITRARY), ("approve", {"user": "alice", "amount": 8}), ("router_call", {"user": "alice", "amount": 3})
     )
     read = w.deployment.read()
-    assert set(read) == READ_COLUMNS
+    assert set(read) == BRIDGE_READ_COLUMNS
     assert read["balance_home"] == {"alice": 97, "mallory": 3}
 
 
@@ -262,7 +256,7 @@ def test_a_bridge_without_approvals_reads_as_before(family: Any) -> None:
     assert "allowance" not in s and "taken" not in s
     assert set(t) - set(s) == {"allowance", "taken"}
     assert s == {k: v for k, v in t.items() if k not in ("allowance", "taken")}
-    assert set(plain.deployment.read()) == READ_COLUMNS
+    assert set(plain.deployment.read()) == BRIDGE_READ_COLUMNS
     assert plain.deployment.read() == approving.deployment.read()
     # Without a router nobody has granted or lost anything.
     assert approvals(plain) == {"allowance": NOBODY, "taken": NOBODY}

@@ -35,7 +35,7 @@ from bridgeproof.model.reference import Revert
 from bridgeproof.model.reference.world import World
 from bridgeproof.model.trust.custodian import Custodian
 from bridgeproof.model.trust.light_client import LightClient
-from harness import act, refused, run
+from harness import BRIDGE_CLAIM_FIELDS, BRIDGE_READ_COLUMNS, act, refused, run
 
 TARGET = "unrestricted_call_target"
 CONFUSION = "message_type_confusion"
@@ -464,14 +464,6 @@ def test_a_bridge_without_calls_reads_as_before() -> None:
     s = w.observe()
     assert "replaced_keys" not in s
     assert s["sent"] == {0: {"dir": "out", "user": "alice", "amount": 10, "block": 0, "debited": 10}}
-    assert set(s["claims"][0]) == {
-        "dir", "user", "amount", "executions", "queued", "queued_at", "credited", "fork_executions", "claimed_at",
-        "evidence",
-    }
+    assert set(s["claims"][0]) == BRIDGE_CLAIM_FIELDS
     # The family's own reading has exactly the columns it had before kinds existed.
-    assert set(w.deployment.read()) == {
-        "balance_home", "balance_remote", "escrow", "supply_home", "supply_remote", "next_id", "dust", "sent",
-        "claimed", "sent_dir", "sent_user", "sent_amount", "sent_block", "sent_debited", "claim_dir",
-        "claim_user", "claim_amount", "executions", "queued", "queued_at", "credited", "fork_executions",
-        "claimed_at",
-    }
+    assert set(w.deployment.read()) == BRIDGE_READ_COLUMNS

@@ -35,15 +35,9 @@ from bridgeproof.model.protocols.lock_mint import LockMint
 from bridgeproof.model.reference import Revert
 from bridgeproof.model.reference.world import World
 from bridgeproof.model.trust.custodian import Custodian
-from harness import act, refused, run
+from harness import BRIDGE_CLAIM_FIELDS, BRIDGE_READ_COLUMNS, act, refused, run
 
 TRUNCATING = "truncating_address"
-READ_COLUMNS = {
-    "balance_home", "balance_remote", "escrow", "supply_home", "supply_remote", "next_id", "dust", "sent",
-    "claimed", "sent_dir", "sent_user", "sent_amount", "sent_block", "sent_debited", "claim_dir",
-    "claim_user", "claim_amount", "executions", "queued", "queued_at", "credited", "fork_executions",
-    "claimed_at",
-}
 
 
 def world(
@@ -408,12 +402,9 @@ def test_a_bridge_of_addresses_reads_as_before() -> None:
     s = w.observe()
     assert "unowned" not in s
     assert s["sent"] == {0: {"dir": "out", "user": "alice", "amount": 10, "block": 0, "debited": 10}}
-    assert set(s["claims"][0]) == {
-        "dir", "user", "amount", "executions", "queued", "queued_at", "credited", "fork_executions", "claimed_at",
-        "evidence",
-    }
+    assert set(s["claims"][0]) == BRIDGE_CLAIM_FIELDS
     assert s["balance_remote"] == {"alice": 10, "mallory": 0}
-    assert set(w.deployment.read()) == READ_COLUMNS
+    assert set(w.deployment.read()) == BRIDGE_READ_COLUMNS
     # Its messages are addresses, and nothing is unowned.
     assert recipients(w) == {
         "sent_recipient": {0: "address"},
@@ -426,5 +417,5 @@ def test_the_family_reading_is_the_same_under_the_option() -> None:
     # The recipients live in their own reading: the family's columns are unchanged with bytes32 recipients.
     w = run(world(TRUNCATING), lock(10, "bytes32"), ("attest", {"id": 0}), ("mint", {"id": 0}))
     read = w.deployment.read()
-    assert set(read) == READ_COLUMNS
+    assert set(read) == BRIDGE_READ_COLUMNS
     assert read["sent_dir"] == {0: "out"} and read["balance_remote"] == {"alice": 0, "mallory": 0}

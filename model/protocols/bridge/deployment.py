@@ -65,7 +65,6 @@ class BridgeDeployment:
         noncanonical = "noncanonical_claim_id" in options.faults
         self.calls = bool(options.calls)
         self.unrestricted_call_target = "unrestricted_call_target" in options.faults
-        self.message_type_confusion = "message_type_confusion" in options.faults
         # `amounts.recipients = "bytes32"`: the wire carries 32-byte recipients, so a send may name one
         # that is no EVM address (Balancer 2024's wrongly padded `mintRecipient`).
         self.bytes32_recipients = options.amounts.recipients == BYTES32
@@ -86,7 +85,7 @@ class BridgeDeployment:
                 # EthCrossChainManager, Messina's), so both endpoints have them.
                 calls=self.calls,
                 unrestricted_call_target=self.unrestricted_call_target,
-                message_type_confusion=self.message_type_confusion,
+                message_type_confusion="message_type_confusion" in options.faults,
                 # CCTP's `bytes32ToAddress` is the destination's own conversion; both endpoints run it, and
                 # it matters only on the one whose addresses are 20 bytes (`evm` below).
                 truncating_address=truncating_address,
@@ -203,13 +202,9 @@ class BridgeDeployment:
         self.emit(source, message, outbound.debited)
 
     def check_transfer(self, claim: Claim) -> None:
-        """A transfer path (here the fork's `fork_unlock`) pays only transfer messages, unless
-        `message_type_confusion` (Messina 2026: the kind was never checked, so a call's payload was
-        decoded as a transfer of its amount to its user). The endpoints run the same check themselves."""
-        require(
-            claim.message.kind == TRANSFER or self.message_type_confusion,
-            "a call message is not a transfer",
-        )
+        """A transfer path outside the endpoints (the fork's `fork_unlock`) pays only what the claim's
+        destination would pay as a transfer: its own check, `Endpoint.check_transfer`."""
+        self.destination(claim).check_transfer(claim.message)
 
     def destination(self, claim: Claim) -> Endpoint:
         _, destination = ROUTES[claim.message.dir]
@@ -372,8 +367,8 @@ def approve(dep: BridgeDeployment, user: str, amount: int) -> None:
 
     Aggregators ask for unlimited approvals so that later routes need no second transaction; the allowance
     then outlives the route it was granted for, which is what Socket (2024-01-16) and LI.FI (2024-07-16) lost:
-    allowances granted long before the faulty route was added. SEMANTICS.md's guard is `amount >= 0`, not the
-    `>= 1` of other amounts: `approve(0)` is how a user revokes, and it replaces the last allowance like any other.
+    allowances granted long before the faulty route was added. Like every amount it is at least 1 (revoking is
+    not modelled), and it replaces the last allowance.
     """
     _router(dep).approve(_user(user), amount)
 
