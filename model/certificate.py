@@ -79,7 +79,8 @@ def _decls(system: Any, s: Any) -> dict[str, Any]:
     """Symbol names in a certificate (step-0 state, trust parameters) -> the constants of state `s`."""
     out = {f"{key}@0": term for key, term in s.terms.items()}
     trust = system.trust
-    for model in (trust, *getattr(trust, "verifiers", ())) if trust is not None else ():
+    judges = list(system.judges().values())
+    for model in [m for judge in judges for m in (judge, *getattr(judge, "verifiers", ()))]:
         for name in model.param_names():
             term = model.t(name)
             out[str(term)] = term

@@ -47,6 +47,12 @@ class Component:
         """Actions this component adds to the configuration."""
         return ()
 
+    def judges(self, cfg: Configuration) -> dict[str, Any]:
+        """Trust models this component decides with besides the configuration's own (a governance
+        path's), by label: the provers pin their parameters and name their assumptions `label.name`,
+        as they do the configuration's."""
+        return {}
+
     def initial(self, cfg: Configuration) -> dict[str, int | bool]:
         """Initial values that differ from the fields' defaults, by symbolic key."""
         return {}

@@ -140,19 +140,28 @@ class System:
         return out
 
     # --- the trust model's parameters, as the provers see them -------------------------------------------
+    def judges(self) -> dict[str, Any]:
+        """Every trust model whose parameters the provers see: the configuration's (its assumptions
+        keep their names) and the ones components decide with (named `label.assumption`)."""
+        out: dict[str, Any] = {"": self.trust} if self.trust is not None else {}
+        for c in self.config.components:
+            out |= c.judges(self.config)
+        return out
+
     def assumptions(self) -> dict[str, z3.BoolRef]:
-        return self.trust.assumptions() if self.trust is not None else {}
+        return {_named(label, n): f for label, m in self.judges().items() for n, f in m.assumptions().items()}
 
     def domain(self) -> z3.BoolRef:
         """The trust parameters' domain, and the representatives' (distinct, non-negative ids)."""
-        own = self.trust.domain() if self.trust is not None else z3.BoolVal(True)
+        domains = [m.domain() for m in self.judges().values()]
+        own = z3.And(*domains) if domains else z3.BoolVal(True)
         return own if self.representatives is None else z3.And(own, self.representatives.domain_constraint())
 
     def pinned(self) -> list[z3.BoolRef]:
-        return self.trust.pinned() if self.trust is not None else []
+        return [p for m in self.judges().values() for p in m.pinned()]
 
     def granted(self) -> dict[str, bool]:
-        return self.trust.granted() if self.trust is not None else {}
+        return {_named(label, n): g for label, m in self.judges().items() for n, g in m.granted().items()}
 
     def trans(self, s: SymState, a: StepArgs, s2: SymState, only: frozenset[str] | None = None) -> z3.BoolRef:
         """T(S@i, a@i, S@i+1); `only` keeps the branches of some actions (induction is per action)."""
@@ -224,3 +233,7 @@ class System:
 
     def concrete_view(self, observed: dict[str, Any]) -> Any:
         return concrete_view(self.config, observed)
+
+
+def _named(label: str, assumption: str) -> str:
+    return f"{label}.{assumption}" if label else assumption

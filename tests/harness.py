@@ -30,8 +30,9 @@ from bridgeproof.model.declarations import Arg
 from bridgeproof.model.engine import execute
 from bridgeproof.model.engine.bmc import bmc
 from bridgeproof.model.observable import solver_values
+from bridgeproof.model.protocols.bridge import deployment as bridge
 from bridgeproof.model.reference import Revert, World
-from bridgeproof.model.scenarios import discover
+from bridgeproof.model.scenarios import discover, from_table
 from bridgeproof.model.system import System
 from bridgeproof.properties import PROPERTIES
 from bridgeproof.properties.view import concrete_view
@@ -512,6 +513,27 @@ def run(w: World, *steps: tuple[str, dict[str, Any]]) -> World:
     return w
 
 
+def scenario_table(base: Mapping[str, Any], **overrides: Any) -> dict[str, Any]:
+    """A scenario table: `base` with whole top-level entries replaced (None drops one)."""
+    raw = {**base, **overrides}
+    return {key: value for key, value in raw.items() if value is not None}
+
+
+def scenario_world(table: Mapping[str, Any], name: str) -> World:
+    """The world a scenario file (named `name`) holding this one table would be checked on."""
+    (scenario,) = from_table(dict(table), Path(name))
+    return World(scenario.config)
+
+
+KEYS_UNTOUCHED = {"out": False, "back": False}
+"""`replaced_keys` before any call, initialiser or governance proposal has written it."""
+
+
+def replaced_keys(w: World) -> dict[str, bool]:
+    """The bridge's `replaced_keys` (dir -> bool), read off the deployment (`read_keys`), not `observe`."""
+    return bridge.read_keys(w.deployment)["replaced_keys"]
+
+
 BRIDGE_READ_COLUMNS = frozenset({
     "balance_home", "balance_remote", "escrow", "supply_home", "supply_remote", "next_id", "dust", "sent",
     "claimed", "sent_dir", "sent_user", "sent_amount", "sent_block", "sent_debited", "claim_dir",
@@ -525,3 +547,28 @@ BRIDGE_CLAIM_FIELDS = frozenset({
     "evidence",
 })
 """The observable record of a bridge claim without optional features."""
+
+
+# --- shared by the reference tests of the bridges' sends and verifiers ----------------------------------
+
+
+PAID_REFUSALS = [
+    pytest.param({"user": "alice", "amount": 5, "paid": 6}, id="paid-above-amount"),
+    pytest.param({"user": "alice", "amount": 5, "paid": -1}, id="paid-negative"),
+    pytest.param({"user": "alice", "amount": 5, "paid": False}, id="paid-bool"),
+    pytest.param({"user": "alice", "amount": 5}, id="paid-missing"),
+    pytest.param({"user": "mallory", "amount": 5, "paid": 1}, id="paid-above-balance"),
+]
+"""Arguments an `unchecked_deposit` send (`lock`, `burn`) refuses, for a world where alice holds more than 5
+and mallory nothing on the source chain (SEMANTICS.md, Actions: `0 <= paid <= amount`, the balance covers `paid`)."""
+
+
+@attrs.frozen
+class At:
+    """What a concrete verifier may read of the world: the height and the clock, no canonical outbox."""
+
+    height: int = 0
+    now: int = 0
+
+    def canonical_block(self, msg_id: int, digest: bytes) -> int | None:
+        return None

@@ -37,7 +37,9 @@ class BurnMint(MessageBridge):
         return ("mint",)
 
     def send_args(self, cfg: Configuration, action: str) -> tuple[Arg, ...]:
-        return (index_arg("user", USER_DOMAIN), Arg("amount"), index_arg("dir", DIR_DOMAIN), *self.recipient_args(cfg))
+        # Qubit's bug on a burn: the caller states what was burned, apart from the amount announced.
+        paid = (Arg("paid"),) if "unchecked_deposit" in cfg.options.faults else ()
+        return (index_arg("user", USER_DOMAIN), Arg("amount"), *paid, index_arg("dir", DIR_DOMAIN), *self.recipient_args(cfg))
 
     def send_action(self, direction: int) -> str:
         return "burn"

@@ -36,8 +36,9 @@ class LockMint(MessageBridge):
 
     def send_args(self, cfg: Configuration, action: str) -> tuple[Arg, ...]:
         args = (index_arg("user", USER_DOMAIN), Arg("amount"))
-        if action == "lock" and "unchecked_deposit" in cfg.options.faults:
-            # Qubit: the caller states what it paid, separately from the amount the event announces.
+        if "unchecked_deposit" in cfg.options.faults:
+            # Qubit: the caller states what it paid (locked, or burned on the way back), separately
+            # from the amount the event announces.
             args += (Arg("paid"),)
         return args + self.recipient_args(cfg)
 

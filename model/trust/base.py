@@ -122,6 +122,11 @@ class TrustModel(Component):
         """The names of the actions this model adds in any configuration (its `own_actions`)."""
         return ()
 
+    def explored_amounts(self) -> tuple[int, ...]:
+        """`amount` values the reference's exhaustive search must try for this model's own actions to
+        matter (a stake bond that reaches the quorum); the family's amounts cover everything else."""
+        return ()
+
     def reorg_term(self) -> z3.ArithRef:
         """The reorg depth this model grants the adversary, as a term (a parameter if it has one)."""
         return z3.IntVal(self.reorg_bound)

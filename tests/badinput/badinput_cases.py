@@ -105,7 +105,7 @@ SCENARIOS: dict[str, str] = {
     "faults-unknown": "faults",
     "faults-not-list": "faults",
     "faults-mixed-types": "faults",
-    "burn-mint-unchecked-deposit": "faults",
+    "burn-mint-unbound-chain-id": "faults",
     "burn-mint-forks": "adversary.forks",
     "htlc-trust": "trust",
     "htlc-faults-table": "faults",

@@ -14,6 +14,7 @@ from bridgeproof.model.protocols.bridge.contracts.context import WorldContext
 from bridgeproof.model.protocols.bridge.options import U64_MAX, Amounts, Options, RateLimit
 from bridgeproof.model.reference import Revert, World
 from bridgeproof.model.reference.guard import require
+from harness import PAID_REFUSALS
 
 # --- fake trust models (tests only; the real ones live in model/trust) -----------------------------------
 
@@ -780,7 +781,9 @@ def test_options_none_is_the_plain_bridge() -> None:
     ("options", "field"),
     [
         pytest.param(Options(forks=True), "forks", id="forks-under-burn-mint"),
-        pytest.param(Options(faults=frozenset({"unchecked_deposit"})), "unchecked_deposit", id="paid-under-burn-mint"),
+        pytest.param(
+            Options(faults=frozenset({"unprotected_initializer"})), "unprotected_initializer", id="initializer-unreachable"
+        ),
         pytest.param(Options(faults=frozenset({"reentrancy"})), "reentrancy", id="unknown-fault"),
         pytest.param(Options(per_tx_limit=-1), "per_tx_limit", id="negative-limit"),
         pytest.param(Options(adversary_funds=-1), "adversary_funds", id="negative-adversary-funds"),
@@ -1188,16 +1191,7 @@ def test_unchecked_deposit_emits_the_full_amount_for_what_was_paid() -> None:
     assert world.observe()["sent"][1] == sent("out", "alice", 40)
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        pytest.param({"user": "alice", "amount": 5, "paid": 6}, id="paid-above-amount"),
-        pytest.param({"user": "alice", "amount": 5, "paid": -1}, id="paid-negative"),
-        pytest.param({"user": "alice", "amount": 5, "paid": False}, id="paid-bool"),
-        pytest.param({"user": "alice", "amount": 5}, id="paid-missing"),
-        pytest.param({"user": "mallory", "amount": 5, "paid": 1}, id="paid-above-balance"),
-    ],
-)
+@pytest.mark.parametrize("args", PAID_REFUSALS)
 def test_unchecked_deposit_refusals(args: dict[str, Any]) -> None:
     refused(_qubit(), "lock", args)
 

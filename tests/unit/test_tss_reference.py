@@ -11,17 +11,10 @@ import pytest
 
 from bridgeproof.model.errors import ParameterError
 from bridgeproof.model.trust.tss import GroupKey, Tss
+from harness import At
 
 
-class Now:
-    now = 0
-    height = 0
-
-    def canonical_block(self, msg_id: int, digest: bytes) -> int | None:
-        return None
-
-
-CTX = Now()
+CTX = At()
 
 
 def test_a_sound_scheme_below_threshold_never_signs_for_the_adversary() -> None:

@@ -281,7 +281,7 @@ def test_proof_of_reserve_freezes_deposits_and_borrows_while_short() -> None:
     act(w, "withdraw_collateral", user="alice", amount=1)
     assert market(w)["pledged"]["alice"] == 9  # 10 - 1
     # mallory burns her unbacked unit: supply_remote 31 - 1 = 30 <= escrow 30, backed again.
-    act(w, "burn", user="mallory", amount=1)
+    act(w, "burn", user="mallory", amount=1, paid=1)
     assert (w.observe()["supply_remote"], w.observe()["escrow"]) == (30, 30)
     act(w, "deposit_collateral", user="alice", amount=1)  # pledged 9 + 1 = 10
     act(w, "borrow", user="alice", amount=15)  # 15 * 10000 <= 10 * 15000
@@ -366,7 +366,7 @@ def test_proof_of_reserve_in_canonical_units_home_finer_borrow_boundary() -> Non
     refused(w, "borrow", user="alice", amount=1)  # within the factor (10000 <= 60000), but 500 > 400
     refused(w, "deposit_collateral", user="mallory", amount=1)
     # mallory burns her unit: supply 4, 4 * 100 = 400 <= 400: backed again.
-    act(w, "burn", user="mallory", amount=1)
+    act(w, "burn", user="mallory", amount=1, paid=1)
     assert w.observe()["supply_remote"] == 4
     act(w, "borrow", user="alice", amount=6)  # 60000 <= 60000
     assert market(w)["debt"]["alice"] == 6
@@ -392,7 +392,7 @@ def test_proof_of_reserve_in_canonical_units_remote_finer() -> None:
     refused(w, "deposit_collateral", user="alice", amount=1)
     refused(w, "borrow", user="alice", amount=1)  # 10000 <= 200 * 15000 and pool 20 >= 1: the reserve refuses
     # mallory burns her 100 units (wire 100 // 10^(2-0) = 1, no dust): supply 300, 300 <= 300, backed again.
-    act(w, "burn", user="mallory", amount=100)
+    act(w, "burn", user="mallory", amount=100, paid=100)
     assert w.observe()["supply_remote"] == 300
     act(w, "deposit_collateral", user="alice", amount=100)  # pledged 200 + 100 = 300
     act(w, "borrow", user="alice", amount=1)

@@ -10,8 +10,8 @@ allowlist: the manager refuses calls to its data contract.
 With `adversary.calls`, every message has a `kind` (SEMANTICS.md, Calls): `mallory` sends calls
 through the bridge's own endpoint, so honest attesters vouch for them; `execute` runs one only where
 `unrestricted_call_target` leaves the configuration reachable. The family consults `replaced_keys`
-where it decides acceptance (`MessageBridge.accepted`) and the kind where it pays out
-(`MessageBridge.transfer_guard`); this component owns the state and the two actions.
+(owned by `keys.py`) where it decides acceptance (`MessageBridge.accepted`) and the kind where it
+pays out (`MessageBridge.transfer_guard`); this component owns the kinds and the two actions.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import attrs
 import z3
 
 from bridgeproof.model.component import Component, Handler
-from bridgeproof.model.declarations import Action, Arg, Domain, Field, Var, index_arg
+from bridgeproof.model.declarations import Action, Arg, Domain, Field, index_arg
 from bridgeproof.model.protocols.bridge.family import CALL, DIR_DOMAIN, DIR_NAMES, KIND_DOMAIN, TRANSFER, Updates, ids
 from bridgeproof.model.protocols.bridge.view import USERS
 from bridgeproof.model.symbolic import Case, StepArgs, SymState
@@ -42,15 +42,11 @@ class Calls(Component):
     def domains(self, cfg: Configuration) -> tuple[Domain, ...]:
         return (KIND_DOMAIN,)
 
-    def vars(self, cfg: Configuration) -> tuple[Var, ...]:
-        return (Var("replaced_keys", DIR_DOMAIN, "the destination of each dir checks claims against keys a call installed"),)
-
     def fields(self, cfg: Configuration) -> tuple[Field, ...]:
         d = ids(cfg)
         return (
             Field("sent_kind", KIND_DOMAIN, ("sent", "kind"), d, TRANSFER),
             Field("claim_kind", KIND_DOMAIN, ("claims", "kind"), d, TRANSFER),
-            Field("replaced_keys", "bool", ("replaced_keys",), DIR_DOMAIN, False),
         )
 
     def actions(self, cfg: Configuration) -> tuple[Action, ...]:
@@ -89,12 +85,9 @@ class Calls(Component):
         return out
 
     def lemmas(self, s: SymState, cfg: Configuration) -> dict[str, z3.BoolRef]:
-        """Behind an allowlist no call reaches the configuration; a call claim credits nothing unless
-        the transfer path takes it for a transfer."""
+        """A call debits nothing, and a call claim credits nothing unless the transfer path takes it for a
+        transfer."""
         out: dict[str, z3.BoolRef] = {}
-        if "unrestricted_call_target" not in cfg.options.faults:
-            for d in DIR_DOMAIN.values:
-                out[f"keys[{d}]_never_replaced"] = z3.Not(s[f"replaced_keys[{d}]"])
         for i in range(s.messages):
             call = z3.And(s.slot("sent", i), s.slot("sent_kind", i) == CALL)
             out[f"call[{i}]_debits_nothing"] = z3.Implies(call, s.slot("sent_debited", i) == 0)

@@ -55,6 +55,9 @@ class BridgeDeployment:
         self.blocks: Any = None
         # One verifier serves both directions: ids are global, so its evidence is keyed unambiguously.
         self.verifier = cfg.trust.verifier()
+        # `defences.governance`: the path that may change the keys has a trust model of its own, so its own
+        # verifier, a separate instance: evidence forged for a proposal never counts for a bridge claim.
+        self.governance = options.governance.verifier() if options.governance is not None else None
         messages = cfg.bounds.messages
         self.counter = MessageCounter(messages)
         self.guardian = Guardian(options.pause_reaction)
@@ -65,6 +68,9 @@ class BridgeDeployment:
         noncanonical = "noncanonical_claim_id" in options.faults
         self.calls = bool(options.calls)
         self.unrestricted_call_target = "unrestricted_call_target" in options.faults
+        # `adversary.initialize`: without it nobody but the deployer ever reaches the initialiser.
+        self.initialize_reachable = bool(options.initialize)
+        unprotected_initializer = "unprotected_initializer" in options.faults
         # `amounts.recipients = "bytes32"`: the wire carries 32-byte recipients, so a send may name one
         # that is no EVM address (Balancer 2024's wrongly padded `mintRecipient`).
         self.bytes32_recipients = options.amounts.recipients == BYTES32
@@ -86,6 +92,8 @@ class BridgeDeployment:
                 calls=self.calls,
                 unrestricted_call_target=self.unrestricted_call_target,
                 message_type_confusion="message_type_confusion" in options.faults,
+                # Both destinations are deployments of one contract, so both share its initialiser's guard.
+                unprotected_initializer=unprotected_initializer,
                 # CCTP's `bytes32ToAddress` is the destination's own conversion; both endpoints run it, and
                 # it matters only on the one whose addresses are 20 bytes (`evm` below).
                 truncating_address=truncating_address,
@@ -193,13 +201,33 @@ class BridgeDeployment:
         require(recipient == ADDRESS or self.bytes32_recipients, "this bridge carries only address recipients")
         return recipient
 
-    def send(self, source: str, direction: str, user: str, amount: int, recipient: str | None = None) -> None:
+    def send(
+        self,
+        source: str,
+        direction: str,
+        user: str,
+        amount: int,
+        recipient: str | None = None,
+        paid: int | None = None,
+    ) -> None:
+        """Burn on `source` and announce the burn; `paid` as for `lock`.
+
+        With `unchecked_deposit` the message is built from the call's `amount`, not from what the burn
+        destroyed (Qubit 2022's unchecked deposit event, on the burn side): a burn of `paid` units still
+        announces the full amount, and the other chain pays that out. A burn of nothing makes no token call
+        (the token refuses a burn of 0), as a deposit of nothing moves nothing in `Vault.deposit`.
+        """
         encoding = self.recipient_of(recipient)
         outbound = self.conversion.send(source, amount)
+        debited = outbound.debited
+        if paid is not None:
+            require(0 <= paid <= amount, "paid must be between 0 and the amount")
+            debited = paid
         require(self.counter.has_room(), "message bound exhausted")
-        self.chains[source].token.burn(user, outbound.debited)
+        if paid is None or debited:
+            self.chains[source].token.burn(user, debited)
         message = Message(self.counter.take(), direction, user, outbound.carried, recipient=encoding)
-        self.emit(source, message, outbound.debited)
+        self.emit(source, message, debited)
 
     def check_transfer(self, claim: Claim) -> None:
         """A transfer path outside the endpoints (the fork's `fork_unlock`) pays only what the claim's
@@ -251,20 +279,30 @@ def lock(
     dep.emit(HOME, Message(dep.counter.take(), "out", user, outbound.carried, recipient=encoding), debited)
 
 
-def burn_wrapped(dep: BridgeDeployment, user: str, amount: int, recipient: str | None = None) -> None:
+def burn_wrapped(
+    dep: BridgeDeployment, user: str, amount: int, paid: int | None = None, recipient: str | None = None
+) -> None:
     """lock_mint, remote -> home: burn the wrapped token and emit a `back` message (no `dir`: under
     lock_mint a burn has exactly one direction, and the wrapped token's bridge function has no such
-    parameter). `recipient` as for `lock`."""
-    dep.send(REMOTE, "back", user, _amount(amount), recipient)
+    parameter). `recipient` as for `lock`; `paid` too: the return leg of Qubit 2022, a burn that destroyed
+    less than it announces, so home's vault releases escrow that backed someone else's wrapped tokens."""
+    dep.send(REMOTE, "back", user, _amount(amount), recipient, paid)
 
 
 def burn_native(
-    dep: BridgeDeployment, user: str, amount: int, dir: str, recipient: str | None = None  # noqa: A002
+    dep: BridgeDeployment,
+    user: str,
+    amount: int,
+    dir: str,  # noqa: A002
+    recipient: str | None = None,
+    paid: int | None = None,
 ) -> None:
     """burn_mint: burn on the source chain of `dir` and emit the message (CCTP's `depositForBurn`, whose
-    32-byte `mintRecipient` is what `recipient` names under `amounts.recipients = "bytes32"`)."""
+    32-byte `mintRecipient` is what `recipient` names under `amounts.recipients = "bytes32"`). `paid` as
+    for lock_mint's `burn`: with `unchecked_deposit` the announced amount is not checked against the burn,
+    so the destination mints tokens that were never destroyed (Qubit 2022)."""
     source, _ = ROUTES[dir]
-    dep.send(source, dir, user, _amount(amount), recipient)
+    dep.send(source, dir, user, _amount(amount), recipient, paid)
 
 
 def emit_unauthorised(dep: BridgeDeployment, dir: str, user: str, amount: int) -> None:  # noqa: A002
@@ -314,20 +352,68 @@ def execute_call(dep: BridgeDeployment, id: int) -> None:  # noqa: A002
     dep.destination(claim).execute_call(claim.message.id, dep.context())
 
 
+def initialize(dep: BridgeDeployment, dir: str) -> None:  # noqa: A002
+    """`initialize` (adversary, `adversary.initialize`): mallory calls the initialiser of the destination of
+    `dir` with keys she holds (see `Endpoint.initialize`).
+
+    Why: Wormhole, 2022-02. The implementation contract behind the proxy had never been initialised, so anyone
+    could call its `initialize` with a guardian set of their own and sign whatever they liked; the Parity
+    multisig, 2017-07, the same through an unprotected `initWallet`. No message is involved: nothing is sent,
+    claimed, debited or paid, and the id counter does not move.
+    """
+    require(dep.initialize_reachable, "this bridge's initialiser is not reachable")
+    require(dir in ROUTES, "unknown direction")
+    _, destination = ROUTES[dir]
+    dep.chains[destination].endpoint.initialize()
+
+
+GOVERNANCE_PROPOSALS: dict[str, int] = {"out": 0, "back": 1}
+"""The governance verifier's own proposal ids, one per dir whose destination's keys a proposal installs. They
+live in the governance verifier alone, which judges nothing else, so they never meet the bridge's message ids."""
+
+
+def govern(dep: BridgeDeployment, dir: str) -> None:  # noqa: A002
+    """`govern` (adversary, `defences.governance`): mallory puts to the governance path a proposal that installs
+    keys she holds on the destination of `dir`, carrying the governance trust model's forged evidence.
+
+    Why: whoever may change the verifier keys is a verifier of the bridge too. Harmony's Horizon bridge,
+    2022-06-23: its owner was a 2-of-5 multisig, two of whose keys were stolen, and that was enough to take the
+    bridge (about $100M). NTT's owner may `setTransceiver` and `setThreshold`; Wormhole's guardian-set upgrades
+    are governance messages signed by the guardians. The bridge's own trust model may hold while this weaker
+    path does not. Honest governance installs only keys the bridge's trust model already describes, so only
+    the forged proposal is modelled; no message is sent, claimed or paid, and the id counter does not move.
+    """
+    governance = dep.governance
+    require(governance is not None, "this bridge has no governance path (defences.governance)")
+    assert governance is not None
+    require(dir in ROUTES, "unknown direction")
+    proposal = GOVERNANCE_PROPOSALS[dir]
+    digest = b"governance:install-keys:" + dir.encode()
+    ctx = dep.context()
+    governance.forge(proposal, digest, ctx)
+    require(governance.accepts(proposal, digest, ctx), "governance did not pass the proposal")
+    _, destination = ROUTES[dir]
+    dep.chains[destination].endpoint.install_keys()
+
+
 def read_calls(dep: BridgeDeployment) -> dict[str, Any]:
-    """The calls' observable fields (SEMANTICS.md, Calls): each message's kind and `replaced_keys`.
+    """The calls' observable fields (SEMANTICS.md, Calls): each message's kind.
 
     Read apart from `read()`, so a configuration without `adversary.calls` reads exactly as it did.
-    `replaced_keys` is keyed by the dir whose destination checks against the installed keys: remote
-    receives `out`, home receives `back`.
     """
     home, remote = dep.chains[HOME], dep.chains[REMOTE]
     sent = {**home.outbox, **remote.outbox}
     return {
         "sent_kind": {i: s.message.kind for i, s in sent.items()},
         "claim_kind": {i: c.message.kind for i, c in dep.ledger.claims()},
-        "replaced_keys": {"out": remote.endpoint.replaced_keys, "back": home.endpoint.replaced_keys},
     }
+
+
+def read_keys(dep: BridgeDeployment) -> dict[str, Any]:
+    """`replaced_keys` (SEMANTICS.md, Calls and Initialiser), keyed by the dir whose destination checks
+    against the installed keys: remote receives `out`, home receives `back`."""
+    home, remote = dep.chains[HOME], dep.chains[REMOTE]
+    return {"replaced_keys": {"out": remote.endpoint.replaced_keys, "back": home.endpoint.replaced_keys}}
 
 
 def read_recipients(dep: BridgeDeployment) -> dict[str, Any]:

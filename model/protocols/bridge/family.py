@@ -150,6 +150,9 @@ class MessageBridge(Family):
         from bridgeproof.model.protocols.bridge.approvals import Approvals
         from bridgeproof.model.protocols.bridge.calls import Calls
         from bridgeproof.model.protocols.bridge.features import Forks, Pause, RateLimiter, Reorg
+        from bridgeproof.model.protocols.bridge.governance import Governance
+        from bridgeproof.model.protocols.bridge.initializer import Initializer
+        from bridgeproof.model.protocols.bridge.keys import VerifierKeys
         from bridgeproof.model.protocols.bridge.recipients import Recipients
 
         o, trust = cfg.options, cfg.trust
@@ -166,6 +169,12 @@ class MessageBridge(Family):
             out.append(Forks())
         if o.calls:
             out.append(Calls())
+        if o.calls or o.initialize or o.governance is not None:
+            out.append(VerifierKeys())
+        if o.initialize:
+            out.append(Initializer())
+        if o.governance is not None:
+            out.append(Governance())
         if o.amounts.recipients == "bytes32":
             out.append(Recipients())
         if o.approvals:
@@ -310,8 +319,12 @@ class MessageBridge(Family):
         amounts = sorted({1, unit, unit + 1} | ({o.per_tx_limit, o.per_tx_limit + 1} if o.per_tx_limit else set()))
         if o.rate_limit is not None:
             amounts = sorted(set(amounts) | {o.rate_limit.capacity, o.rate_limit.capacity + 1})
+        for model in (trust, *getattr(trust, "verifiers", ())):
+            amounts = sorted(set(amounts) | set(model.explored_amounts()))
         times = sorted({1} | {v for v in self.time_params(cfg) if v > 0})
-        return {"amount": amounts, "paid": [0], "seconds": times, "blocks": times, "depth": times}
+        # `paid` 0 is the unchecked send that moved nothing; 1 pays an amount of 1 in full, the real
+        # deposit a drain on the other leg needs first (unchecked_deposit gives every send a `paid`).
+        return {"amount": amounts, "paid": [0, 1], "seconds": times, "blocks": times, "depth": times}
 
     def time_params(self, cfg: Configuration) -> list[int]:
         trust, o = cfg.trust, cfg.options
@@ -390,8 +403,8 @@ class MessageBridge(Family):
                     args["dir"] = d
                 if "recipient" in args:
                     args["recipient"] = r
-                if unchecked and action == "lock":
-                    # Qubit: the event says `amount`, the vault receives `paid`.
+                if unchecked:
+                    # Qubit: the event says `amount`; the vault receives, or the burn destroys, `paid`.
                     guard = z3.And(guard, a.paid >= 0, a.paid <= a.amount)
                     debited = a.paid
                 updates: Updates = {}
@@ -475,10 +488,10 @@ class MessageBridge(Family):
         return Case("forge", guard, updates, {"id": i, "dir": a.dir, "user": a.user, "amount": a.amount})
 
     def accepted(self, s: SymState, cfg: Configuration, i: int, direction: int) -> z3.BoolRef:
-        """The destination takes the claim: its trust model accepts it, or (Poly Network) it checks
-        claims against keys a call installed, which the adversary signs with."""
+        """The destination takes the claim: its trust model accepts it, or (Poly Network, Wormhole's
+        initialiser) it checks claims against keys the adversary installed, and she signs with them."""
         trusted = cfg.trust.accepts(s, i, cfg)
-        if cfg.options.calls:
+        if cfg.has("keys"):
             return z3.Or(trusted, s[f"replaced_keys[{DIR_NAMES[direction]}]"])
         return trusted
 

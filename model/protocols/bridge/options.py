@@ -31,8 +31,8 @@ messages carry 32 bytes (Wormhole, LayerZero, CCTP, Hyperlane all do), and a sen
 whose upper 12 are not zero: a Solana key, or an EVM address padded on the wrong end."""
 U64_MAX = 2**64 - 1
 OPTION_TABLES = ("faults", "defences", "adversary", "amounts")
-DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier"}
-ADVERSARY_KEYS = {"reorg", "reorg_remote", "forks", "funds", "calls", "approvals"}
+DEFENCE_KEYS = {"rate_limit", "per_tx_limit", "pause", "finality", "second_verifier", "governance"}
+ADVERSARY_KEYS = {"reorg", "reorg_remote", "forks", "funds", "calls", "approvals", "initialize"}
 BRIDGES = ("message_bridge",)
 QUEUE_DELAY = 86400
 """NTT's default outbound/inbound queue duration (24 h), the delay of a queueing rate limit unless given."""
@@ -64,22 +64,20 @@ def _truncates_unequal(cfg: Configuration) -> bool:
     return a.policy == "truncate" and a.home_decimals != a.remote_decimals
 
 
-def _with_calls(doc: str, why: str) -> Spec:
-    """A fault of call messages: it needs them (`adversary.calls`)."""
+def _with_adversary(flag: str, doc: str, why: str) -> Spec:
+    """A fault of something only an adversary capability brings (`adversary.<flag>`): it needs that."""
     return Spec(
         doc=doc,
-        needs=lambda cfg: bool(cfg.options.calls),
-        needs_text="adversary.calls = true",
+        needs=lambda cfg: bool(getattr(cfg.options, flag)),
+        needs_text=f"adversary.{flag} = true",
         why=why,
-        context={"adversary": {"calls": True}},
+        context={"adversary": {flag: True}},
     )
 
 
 FAULTS: dict[str, Spec] = {
     "unchecked_deposit": Spec(
-        doc="Qubit 2022: the deposit event is not checked against what the vault received (`lock` gains `paid`)",
-        families=("lock_mint",),
-        why="it is a deposit into the home vault, which only lock_mint has",
+        doc="Qubit 2022: a send's event is recorded from the call's arguments, not from the balance change it made (every `lock` and `burn` gains `paid`, what really moved)",
     ),
     "unauthorised_emitter": Spec(
         doc="pNetwork 2021: the attesters read transfer events from any contract on the source chain (`emit` exists)",
@@ -87,20 +85,25 @@ FAULTS: dict[str, Spec] = {
     "noncanonical_claim_id": Spec(
         doc="Polygon Plasma 2021: home's exits key replay protection on an encoding of the id the claimant chooses (a back claim executes again)",
     ),
-    "unrestricted_call_target": _with_calls(
+    "unrestricted_call_target": _with_adversary(
+        "calls",
         "Poly Network 2021: the destination executes a call message on any target, its own verifier keys included (`execute` installs the caller's)",
         "without call messages there is no call to aim at the configuration",
     ),
-    "message_type_confusion": _with_calls(
+    "message_type_confusion": _with_adversary(
+        "calls",
         "Messina 2026: the destination's transfer path does not check a message's kind, so a call is paid out as a transfer",
         "without call messages every message is a transfer",
     ),
-    "arbitrary_router_call": Spec(
-        doc="Socket 2024, LI.FI 2024: the router forwards a caller's calldata to any target, so it spends anyone's allowance (`router_call`)",
-        needs=lambda cfg: bool(cfg.options.approvals),
-        needs_text="adversary.approvals = true",
-        why="without allowances there is nothing for the router to spend",
-        context={"adversary": {"approvals": True}},
+    "unprotected_initializer": _with_adversary(
+        "initialize",
+        "Wormhole 2022 (an uninitialised implementation), Parity 2017: the destination's initialiser has no initialise-once guard, so anyone sets the verifier keys (`initialize` installs the caller's)",
+        "without the adversary's call to the initialiser nothing calls it after deployment",
+    ),
+    "arbitrary_router_call": _with_adversary(
+        "approvals",
+        "Socket 2024, LI.FI 2024: the router forwards a caller's calldata to any target, so it spends anyone's allowance (`router_call`)",
+        "without allowances there is nothing for the router to spend",
     ),
     "truncating_address": Spec(
         doc="CCTP and LayerZero's bytes32ToAddress: an EVM destination keeps the low 20 bytes of a 32-byte recipient instead of reverting, so the value goes to an address nobody holds",
@@ -247,6 +250,32 @@ class Options:
             example=True,
         ),
     )
+    initialize: bool = attrs.field(
+        default=False,
+        metadata=option(
+            "mallory may call the destination's initialiser with her keys (`initialize`)",
+            path="adversary.initialize",
+            example=True,
+            # A fork taken after `initialize` would copy her keys, which the fork's own acceptance
+            # (the trust model's alone, SEMANTICS.md, Calls) does not model: refused, not half-modelled.
+            needs=lambda cfg: not cfg.options.forks,
+            needs_text="adversary.forks = false",
+            why="a fork of home would copy keys the initialiser installed, which this model does not carry over",
+        ),
+    )
+    governance: Any = attrs.field(
+        default=None,
+        metadata=option(
+            "the verifier keys change only through a governance path with its own trust model, a trust table (`govern`)",
+            path="defences.governance",
+            example={"model": "multisig", "k": 2, "n": 3, "f": 2},
+            # As for `adversary.initialize`: a fork after `govern` would copy keys the model does not carry over.
+            needs=lambda cfg: not cfg.options.forks,
+            needs_text="adversary.forks = false",
+            why="a fork of home would copy keys governance installed, which this model does not carry over",
+        ),
+    )
+    """The governance path's trust model (scoped `gov_`), or None: the keys are the deployment's for good."""
     rate_limit: RateLimit | None = attrs.field(
         default=None,
         metadata={
@@ -349,15 +378,19 @@ def parse(raw: Mapping[str, Any], where: str, prefix: str = "") -> tuple[Options
     if not isinstance(forks, bool):
         raise BadInput(where, f"{prefix}adversary.forks", f"expected true or false, got {forks!r}")
     calls, approvals = adversary.get("calls", False), adversary.get("approvals", False)
-    for name, flag in (("calls", calls), ("approvals", approvals)):
+    initialize = adversary.get("initialize", False)
+    for name, flag in (("calls", calls), ("approvals", approvals), ("initialize", initialize)):
         if not isinstance(flag, bool):
             raise BadInput(where, f"{prefix}adversary.{name}", f"expected true or false, got {flag!r}")
     per_tx = defences.get("per_tx_limit")
+    governance = defences.get("governance")
     options = Options(
         faults=protocol_faults,
         forks=forks,
         calls=calls,
         approvals=approvals,
+        initialize=initialize,
+        governance=_governance(governance, where, f"{prefix}defences.governance") if governance is not None else None,
         rate_limit=_record(RateLimit, rate, where, f"{prefix}defences.rate_limit") if rate is not None else None,
         per_tx_limit=_int(per_tx, where, f"{prefix}defences.per_tx_limit", 1) if per_tx is not None else None,
         pause_reaction=_int(pause["reaction"], where, f"{prefix}defences.pause.reaction", 0) if pause else None,
@@ -387,6 +420,8 @@ def table(options: Options) -> dict[str, Any]:
         defences["pause"] = {"reaction": options.pause_reaction}
     if options.finality:
         defences["finality"] = options.finality
+    if options.governance is not None:
+        defences["governance"] = {"model": options.governance.id, **options.governance.describe()}
     if defences:
         out["defences"] = defences
     adversary: dict[str, Any] = {}
@@ -400,6 +435,8 @@ def table(options: Options) -> dict[str, Any]:
         adversary["calls"] = True
     if options.approvals:
         adversary["approvals"] = True
+    if options.initialize:
+        adversary["initialize"] = True
     if options.adversary_funds:
         adversary["funds"] = options.adversary_funds
     if adversary:
@@ -408,6 +445,27 @@ def table(options: Options) -> dict[str, Any]:
     if amounts:
         out["amounts"] = amounts
     return out
+
+
+GOVERNANCE_MODELS = ("custodian", "multisig", "tss", "zk", "attesters")
+"""Trust models whose verdict on a proposal is immediate and depends on their parameters alone: a
+governance path judges one proposal at once, with no claims, clock or blocks of its own."""
+
+
+def _governance(raw: Any, where: str, field: str) -> Any:
+    """The governance path's trust model, scoped so that its parameters and assumptions are its own."""
+    from bridgeproof.model.trust import TRUST_MODELS
+
+    table = dict(_table(raw, where, field))
+    ident = table.pop("model", None)
+    if ident not in GOVERNANCE_MODELS:
+        known = ", ".join(GOVERNANCE_MODELS)
+        why = "a governance path judges one proposal at once, by its parameters alone"
+        raise BadInput(where, f"{field}.model", f"a governance path takes one of {known}, not {ident!r} ({why})")
+    if table.get("faults"):
+        raise BadInput(where, f"{field}.faults", "faults of the governance path's verifier are not modelled; drop them")
+    model = TRUST_MODELS.build(ident, table, where, field, text=False)
+    return attrs.evolve(model, scope="gov_")
 
 
 def adjust_trust(trust_faults: frozenset[str], second: dict[str, Any] | None) -> Any:

@@ -17,6 +17,8 @@ from bridgeproof.properties.view import Fields, Ops
 USERS: tuple[str, ...] = ("alice", "mallory")
 CALL = 1
 """The index of `call` among the message kinds (family.KINDS)."""
+BYTES32 = 1
+"""The index of `bytes32` among the recipient encodings (family.RECIPIENT_DOMAIN)."""
 
 
 @attrs.frozen
@@ -78,6 +80,11 @@ class MessageView:
     """The id's value (its position, or a representative's symbolic value)."""
     call: Any = False
     """The source sent a call, not a transfer (`adversary.calls`): it moved no value."""
+    recipient: Any = 0
+    claim_recipient: Any = 0
+    """How the message and its claim encode the recipient (`amounts.recipients = "bytes32"`); 0, an address, otherwise."""
+    lands_unowned: Any = False
+    """A delivery of the claim credits an address nobody holds: a 32-byte recipient on a 20-byte destination."""
 
 
 @attrs.frozen
@@ -133,6 +140,7 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
     scales = Scales.of(amounts)
     rows = []
     calls = f.has("sent_kind")
+    recipients = f.has("sent_recipient")
     for i in range(f.size("ids")):
         direction, claim_dir = f("sent_dir", i), f("claim_dir", i)
         # A call carries a payload, not value: nothing is in flight for it, and a delivery may credit nothing.
@@ -158,6 +166,9 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
                 debited_value=scales.debited(f("sent_debited", i), direction, ops),
                 id=f.index("ids", i),
                 call=call,
+                recipient=f("sent_recipient", i) if recipients else 0,
+                claim_recipient=f("claim_recipient", i) if recipients else 0,
+                lands_unowned=_lands_unowned(f, ops, amounts, i, claim_dir) if recipients else False,
             )
         )
     return View(
@@ -178,3 +189,12 @@ def view(f: Fields, ops: Ops, amounts: Amounts, supply: int, loss_chains: tuple[
         taken=tuple(t * scales.home for t in f.row("taken")) if f.has("taken") else (),
         unowned=(f("unowned", 0) * scales.home, f("unowned", 1) * scales.remote) if f.has("unowned") else (),
     )
+
+
+def _lands_unowned(f: Fields, ops: Ops, amounts: Amounts, i: int, claim_dir: Any) -> Any:
+    """Claim i names 32 bytes and its destination keeps 20 (home always; remote on an EVM), so a
+    delivery, where one is made (`truncating_address`), pays an address nobody holds."""
+    foreign = f("claim_recipient", i) == BYTES32
+    if amounts.remote_vm == "evm":
+        return foreign
+    return ops.and_(foreign, claim_dir == 1)

@@ -193,6 +193,10 @@ class Policy:
     # bytes (CCTP's `Message.bytes32ToAddress`; Balancer 2024 lost 2,000 USDC to it) instead of reverting
     # as Wormhole's `fromWormholeFormat` does. It matters only where addresses are 20 bytes (`Endpoint.evm`).
     truncating_address: bool = False
+    # `unprotected_initializer`: the initialiser has no initialise-once guard (Parity multisig 2017-07, the
+    # unprotected `initWallet`), or the deployed contract was never initialised (Wormhole 2022-02), so an
+    # unprivileged call to it sets the verifier keys. Both destinations run the same contract.
+    unprotected_initializer: bool = False
 
 
 class Endpoint:
@@ -227,8 +231,8 @@ class Endpoint:
         # observable. Without the fault the key is the id itself and `executions` already records it.
         self.consumed: set[tuple[int, int]] = set()
         # SEMANTICS.md `replaced_keys[dir]` for the dir this endpoint receives: it checks claims against
-        # keys a call installed (Poly Network 2021: the keeper was replaced by mallory's). Only an executed
-        # call sets it, and nothing clears it.
+        # keys a call installed (Poly Network 2021: the keeper was replaced by mallory's) or an unguarded
+        # initialiser took (Wormhole 2022). Only an executed call or `initialize` sets it; nothing clears it.
         self.replaced_keys = False
 
     def record(self, claim: Claim) -> None:
@@ -327,6 +331,24 @@ class Endpoint:
         require(not self.guardian.paused, "destination is paused")
         require(self.policy.unrestricted_call_target, "call target is not on the destination's allowlist")
         self.claims[msg_id] = attrs.evolve(claim, executions=claim.executions + 1)
+        self.install_keys()
+
+    def initialize(self) -> None:
+        """An unprivileged call to this destination's initialiser, with keys the caller holds.
+
+        Why it exists: a proxied bridge takes its configuration from an `initialize` meant to run once, by
+        the deployer. Wormhole, 2022-02: the implementation behind the proxy was left uninitialised, so anyone
+        could call `initialize` with a guardian set of their own; Parity, 2017-07: the multisig's `initWallet`
+        had no guard and a stranger made herself its owner. With the guard in place (no
+        `unprotected_initializer`) the contract is already initialised and refuses. An initialiser is not a
+        paused entry point, so `paused` does not stop it; a second call installs the same keys again.
+        """
+        require(self.policy.unprotected_initializer, "already initialised")
+        self.install_keys()
+
+    def install_keys(self) -> None:
+        """From now on this destination checks claims against keys the adversary holds (SEMANTICS.md
+        `replaced_keys`): the one effect of an executed call, an unguarded `initialize` and a passed `govern`."""
         self.replaced_keys = True
 
     def execute(self, msg_id: int, ctx: WorldContext) -> int | None:
