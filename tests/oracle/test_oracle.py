@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = discover([REPO / "scenarios"])
 BASE_DEPTH = 3
 MAX_DEPTH = 4
-MAX_STATES = 2_500
+MAX_STATES = 1_500
 SLOW_MAX_STATES = 40_000
 """The breadth-first search stops at the last level it can complete within this many states (a family
 with many arguments per action, such as the liquidity network, branches too widely for depth 4)."""

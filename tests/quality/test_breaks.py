@@ -163,7 +163,11 @@ def broken(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Callable[[pyte
     yield lambda brk: brk(monkeypatch)
 
 
+@pytest.mark.slow
 def test_the_unbroken_reference_passes_every_detector() -> None:
+    """The baseline every break below is measured against. The default suite runs the same two checks
+    one case at a time (test_replay.py replays every curated file, test_conformance.py's honest round
+    trip checks every configuration), so this serial copy of them runs with `make test-slow`."""
     assert failing_replays() == {}
     for cfg in CONFIGS:
         assert disagreement(cfg, round_trip(cfg)) is None, cfg.id
