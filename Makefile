@@ -60,7 +60,7 @@ report-check: $(STAMP)
 
 # The suite runs on every core (pytest-xdist); CI has two.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow" -n auto
+	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist worksteal
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
