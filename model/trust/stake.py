@@ -85,6 +85,12 @@ class Stake(TrustModel):
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.borrowed, bool):
             raise ParameterError("borrowed", f"borrowed must be true or false, got {self.borrowed!r}")
+        if self.acquirable == 0:
+            idle = [n for n, v, off in (("quorum_bps", self.quorum_bps, 6667), ("activation_delay", self.activation_delay, 0),
+                                        ("borrowed", self.borrowed, True), ("loan_blocks", self.loan_blocks, 0)) if v != off]
+            if idle:
+                why = f"{idle[0]} takes effect only with acquirable >= 1 (stake the adversary can get); set acquirable, or drop {idle[0]}"
+                raise ParameterError(idle[0], why)
         if not self.borrowed and self.loan_blocks:
             raise ParameterError("loan_blocks", "loan_blocks takes effect only with borrowed = true (bought stake is never repaid); drop loan_blocks")
 

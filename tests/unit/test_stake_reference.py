@@ -95,3 +95,11 @@ def test_a_loan_length_without_a_loan_is_refused() -> None:
         Stake(honest=21, acquirable=79, borrowed=False, loan_blocks=5)
     with pytest.raises(ParameterError, match="quorum_bps"):
         Stake(honest=21, quorum_bps=0)
+
+
+def test_stake_parameters_without_stake_to_acquire_are_refused() -> None:
+    with pytest.raises(ParameterError, match="activation_delay takes effect only with acquirable >= 1"):
+        Stake(honest=21, activation_delay=1)
+    with pytest.raises(ParameterError, match="quorum_bps"):
+        Stake(honest=21, quorum_bps=5001)
+    assert Stake(honest=21, quorum_bps=6667, activation_delay=0).acquirable == 0  # defaults restated
